@@ -1,0 +1,181 @@
+/* Holdfast public C API: event loop, ownership-token handle table, timers, TCP streams. */
+#ifndef HOLDFAST_H
+#define HOLDFAST_H
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*
+ * Error codes: negative errno values for kernel errors, plus Holdfast's own codes far outside the
+ * errno range. This one list generates the enum and hf_err_name(); Java's mapping is tested
+ * against it.
+ */
+#define HF_ERRNO_MAP(XX)                                   \
+  XX(EPERM) XX(ENOENT) XX(EINTR) XX(EIO) XX(EBADF)         \
+  XX(EAGAIN) XX(ENOMEM) XX(EACCES) XX(EFAULT) XX(EBUSY)    \
+  XX(EEXIST) XX(EINVAL) XX(ENFILE) XX(EMFILE) XX(ENOSPC)   \
+  XX(EPIPE) XX(ENOTSOCK) XX(EDESTADDRREQ) XX(EMSGSIZE)     \
+  XX(EPROTOTYPE) XX(ENOPROTOOPT) XX(EPROTONOSUPPORT)       \
+  XX(EOPNOTSUPP) XX(EAFNOSUPPORT) XX(EADDRINUSE)           \
+  XX(EADDRNOTAVAIL) XX(ENETDOWN) XX(ENETUNREACH)           \
+  XX(ECONNABORTED) XX(ECONNRESET) XX(ENOBUFS) XX(EISCONN)  \
+  XX(ENOTCONN) XX(ETIMEDOUT) XX(ECONNREFUSED)              \
+  XX(EHOSTUNREACH) XX(EALREADY) XX(EINPROGRESS)            \
+  XX(ECANCELED) XX(ENOSYS) XX(ERANGE)
+
+/* Holdfast's own codes: (name, value, description). */
+#define HF_OWN_ERR_MAP(XX)                                                          \
+  XX(HF_ESTALE, -20001, "handle closed or moved: its ownership token is stale")     \
+  XX(HF_EOF, -20002, "end of stream")                                               \
+  XX(HF_EWRONGTYPE, -20003, "token names a handle of another type")                 \
+  XX(HF_EBUSYSTATE, -20004, "operation not allowed in the handle's current state")
+
+typedef enum {
+#define HF__ERRNO_ENUM(name) HF_##name = -name,
+  HF_ERRNO_MAP(HF__ERRNO_ENUM)
+#undef HF__ERRNO_ENUM
+#define HF__OWN_ENUM(name, value, text) name = value,
+  HF_OWN_ERR_MAP(HF__OWN_ENUM)
+#undef HF__OWN_ENUM
+  HF_OK = 0
+} hf_errno_t;
+
+/* "ECONNREFUSED", "HF_ESTALE", ... or "UNKNOWN" for a code not in the list. */
+const char *hf_err_name(int code);
+/* A short English description of the code. */
+const char *hf_strerror(int code);
+/* Every code in the list, for tests and for Java's table; returns the count. */
+int hf_err_codes(int *out, int capacity);
+
+/*
+ * Ownership token: generation (1..2^31-1) in the high 32 bits, slot index in the low 32; 0 is never
+ * valid. A slot whose generation is exhausted is retired, never reused.
+ */
+typedef uint64_t hf_token_t;
+#define HF_TOKEN_SLOT(t) ((uint32_t)((t) & 0xffffffffu))
+#define HF_TOKEN_GEN(t) ((uint32_t)((t) >> 32))
+
+/* Handle types. */
+enum { HF_TYPE_TIMER = 1, HF_TYPE_TCP_LISTENER = 2, HF_TYPE_TCP_STREAM = 3 };
+
+/* Event kinds delivered in the batch. */
+enum {
+  HF_EV_NONE = 0,     /* dropped (its handle closed after the batch was filled) */
+  HF_EV_READ = 1,     /* result: bytes (data at arena+offset), HF_EOF, or an error */
+  HF_EV_WRITE = 2,    /* result: 0 or error (HF_ECANCELED when closed); aux: request id */
+  HF_EV_CONNECT = 3,  /* result: 0 or error; aux: request id */
+  HF_EV_ACCEPT = 4,   /* result: 0 (aux: new stream's token) or an error such as HF_EMFILE */
+  HF_EV_SHUTDOWN = 5, /* result: 0 or error; aux: request id */
+  HF_EV_TIMER = 6,    /* a timer fired */
+  HF_EV_CLOSE = 7     /* the handle is gone: every earlier event for it was delivered */
+};
+
+/* One event; the layout is read directly by Java (little endian, 32 bytes). */
+typedef struct hf_event {
+  hf_token_t token;
+  uint32_t kind;
+  int32_t result;
+  uint64_t aux;
+  uint32_t offset; /* HF_EV_READ: data offset in the arena */
+  uint32_t length; /* HF_EV_READ: data length; HF_EV_WRITE: bytes still queued on the stream */
+} hf_event_t;
+
+typedef struct hf_loop hf_loop_t;
+
+typedef struct hf_buf {
+  const void *base;
+  size_t len;
+} hf_buf_t;
+
+/*
+ * Creates a loop. events/arena may be caller memory (Java passes direct buffers) or NULL to let
+ * the loop allocate them. capacity: events per batch; arena_size: bytes for read data per batch.
+ */
+int hf_loop_create(hf_loop_t **out, hf_event_t *events, uint32_t capacity, void *arena,
+                   uint32_t arena_size);
+/* Closes every live handle (their fds are closed) and frees the loop. */
+void hf_loop_close(hf_loop_t *loop);
+/*
+ * Waits up to timeout_ms (-1: until something happens; shortened by timers; 0 when events are
+ * already pending), performs ready I/O, fires timers, and fills the batch. Returns the number of
+ * events in the batch or a negative error.
+ */
+int hf_loop_poll(hf_loop_t *loop, int timeout_ms);
+hf_event_t *hf_loop_events(hf_loop_t *loop);
+uint8_t *hf_loop_arena(hf_loop_t *loop);
+/* Makes a blocked or future hf_loop_poll return; the only function safe from any thread. */
+int hf_loop_wake(hf_loop_t *loop);
+/* The loop's cached monotonic clock in milliseconds. */
+uint64_t hf_loop_now(hf_loop_t *loop);
+/* Number of live (not yet fully closed) handles. */
+uint32_t hf_loop_handle_count(hf_loop_t *loop);
+/* Name of the poller backend ("epoll"). */
+const char *hf_loop_backend(hf_loop_t *loop);
+/*
+ * Handle snapshot: fills tokens and types of live handles, returns the total number of live
+ * handles (may exceed capacity).
+ */
+int hf_loop_handles(hf_loop_t *loop, hf_token_t *tokens, int32_t *types, int32_t *states,
+                    int capacity);
+
+/* Handle state as reported by hf_handle_state. */
+enum { HF_STATE_OPEN = 1, HF_STATE_CLOSING = 2 };
+/* Returns the handle's type, HF_ESTALE if the token is stale. */
+int hf_handle_type(hf_loop_t *loop, hf_token_t token);
+/*
+ * Closes a handle: the token is stale at once, the fd is removed from the poller and closed,
+ * pending requests complete with HF_ECANCELED in order, then one HF_EV_CLOSE. Undelivered read
+ * events for it are dropped. abortive: reset a TCP connection (SO_LINGER 0).
+ */
+int hf_close(hf_loop_t *loop, hf_token_t token, int abortive);
+
+/* Timers (millisecond resolution). */
+int hf_timer_open(hf_loop_t *loop, hf_token_t *out);
+int hf_timer_start(hf_loop_t *loop, hf_token_t token, uint64_t timeout_ms, uint64_t repeat_ms);
+int hf_timer_stop(hf_loop_t *loop, hf_token_t token);
+
+/* TCP. Addresses are plain sockaddr_in / sockaddr_in6. */
+enum { HF_TCP_REUSEADDR = 1, HF_TCP_REUSEPORT = 2, HF_TCP_IPV6ONLY = 4 };
+int hf_tcp_bind(hf_loop_t *loop, const struct sockaddr *addr, socklen_t len, int flags,
+                hf_token_t *out);
+int hf_tcp_listen(hf_loop_t *loop, hf_token_t token, int backlog);
+/* Starts a non-blocking connect; the outcome arrives as HF_EV_CONNECT with aux = req. */
+int hf_tcp_connect(hf_loop_t *loop, const struct sockaddr *addr, socklen_t len, uint64_t req,
+                   hf_token_t *out);
+int hf_tcp_nodelay(hf_loop_t *loop, hf_token_t token, int enable);
+int hf_tcp_keepalive(hf_loop_t *loop, hf_token_t token, int enable, int idle_s, int interval_s,
+                     int count);
+/* which: 0 = SO_SNDBUF, 1 = SO_RCVBUF. get returns the kernel's value. */
+int hf_socket_set_buffer(hf_loop_t *loop, hf_token_t token, int which, int size);
+int hf_socket_get_buffer(hf_loop_t *loop, hf_token_t token, int which);
+/* peer: 0 local, 1 remote; writes the sockaddr into out and returns its length. */
+int hf_socket_address(hf_loop_t *loop, hf_token_t token, int peer, struct sockaddr *out,
+                      socklen_t capacity);
+
+/* Streams. */
+int hf_stream_read_start(hf_loop_t *loop, hf_token_t token);
+int hf_stream_read_stop(hf_loop_t *loop, hf_token_t token);
+/*
+ * Queues a write (copying the buffer descriptors, not the bytes: the memory must stay valid until
+ * its HF_EV_WRITE). Writes now if nothing is queued. Returns bytes still queued on the stream (>= 0)
+ * or an error for a stale token; kernel errors arrive through the completion.
+ */
+int64_t hf_stream_write(hf_loop_t *loop, hf_token_t token, const hf_buf_t *bufs, int count,
+                        uint64_t req);
+/* Writes what the kernel takes now if nothing is queued; returns bytes written, 0, or an error. */
+int64_t hf_stream_try_write(hf_loop_t *loop, hf_token_t token, const hf_buf_t *bufs, int count);
+/* Half-closes after queued writes drain; completes as HF_EV_SHUTDOWN with aux = req. */
+int hf_stream_shutdown(hf_loop_t *loop, hf_token_t token, uint64_t req);
+/* Bytes queued for writing and not yet taken by the kernel. */
+int64_t hf_stream_write_queue_size(hf_loop_t *loop, hf_token_t token);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

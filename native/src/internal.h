@@ -1,0 +1,103 @@
+/* Internal structures shared by the loop core, timers and streams. */
+#ifndef HF_INTERNAL_H
+#define HF_INTERNAL_H
+
+#include "backend.h"
+#include "holdfast.h"
+
+#include <stdbool.h>
+
+#define HF__EXPORT __attribute__((visibility("default")))
+
+/* A queued write: the remaining buffer descriptors of one request. */
+typedef struct hf__write_req {
+  struct hf__write_req *next;
+  uint64_t req;
+  int count;    /* descriptors left */
+  int index;    /* first unsent descriptor */
+  hf_buf_t bufs[]; /* bufs[index].base/len are advanced as the kernel takes bytes */
+} hf__write_req_t;
+
+/* Stream flags. */
+enum {
+  HF__S_READING = 1,
+  HF__S_CONNECTING = 2,
+  HF__S_SHUTDOWN_PENDING = 4,
+  HF__S_SHUT = 8,
+  HF__S_LISTENING = 16,
+  HF__S_EOF = 32
+};
+
+typedef struct hf__handle {
+  hf_token_t token;
+  int type;
+  int fd;
+  uint32_t want; /* interest registered with the backend */
+  uint32_t flags;
+  /* timers */
+  uint64_t due;
+  uint64_t repeat;
+  uint64_t timer_seq;
+  int heap_index; /* -1 when not scheduled */
+  /* streams */
+  uint64_t connect_req;
+  uint64_t shutdown_req;
+  hf__write_req_t *wq_head, *wq_tail;
+  int64_t wq_bytes;
+} hf__handle_t;
+
+typedef struct hf__slot {
+  uint32_t generation;
+  bool closing; /* token already stale, HF_EV_CLOSE not yet delivered */
+  bool retired; /* generation exhausted: never reused */
+  hf__handle_t *handle; /* NULL when the slot is free */
+  uint32_t next_free;
+} hf__slot_t;
+
+#define HF__NO_SLOT 0xffffffffu
+
+struct hf_loop {
+  hf__backend_t *backend;
+  uint64_t now;
+  /* handle table */
+  hf__slot_t *slots;
+  uint32_t slot_count, slot_capacity, free_head, live;
+  /* the batch Java reads, and the arena holding read data */
+  hf_event_t *events;
+  uint32_t capacity, batch_count;
+  uint8_t *arena;
+  uint32_t arena_size, arena_used;
+  bool own_events, own_arena;
+  /* events produced but not yet in a batch (FIFO ring) */
+  hf_event_t *pending;
+  uint32_t pending_head, pending_count, pending_capacity, pending_reads;
+  /* timers: binary min-heap by (due, seq) */
+  hf__handle_t **heap;
+  uint32_t heap_count, heap_capacity;
+  uint64_t timer_seq;
+  /* a spare fd closed to shed a connection when accept hits EMFILE/ENFILE */
+  int reserve_fd;
+  hf__ready_t *ready;
+};
+
+/* Handle table. */
+int hf__handle_new(hf_loop_t *loop, int type, int fd, hf__handle_t **out);
+/* Returns the live handle for token, NULL (and *err) when stale or of another type (type 0: any). */
+hf__handle_t *hf__lookup(hf_loop_t *loop, hf_token_t token, int type, int *err);
+/* Appends an event to the pending queue; returns 0 or HF_ENOMEM. */
+int hf__emit(hf_loop_t *loop, hf_token_t token, uint32_t kind, int32_t result, uint64_t aux,
+             uint32_t offset, uint32_t length);
+int hf__watch(hf_loop_t *loop, hf__handle_t *h, uint32_t want);
+void hf__update_time(hf_loop_t *loop);
+
+/* Timers. */
+void hf__timer_unschedule(hf_loop_t *loop, hf__handle_t *h);
+void hf__timers_run(hf_loop_t *loop);
+/* Milliseconds until the next timer (-1: none). */
+int64_t hf__timers_next(hf_loop_t *loop);
+
+/* Streams. */
+void hf__stream_io(hf_loop_t *loop, hf__handle_t *h, uint32_t events);
+void hf__stream_cancel(hf_loop_t *loop, hf__handle_t *h);
+
+#endif
