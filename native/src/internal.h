@@ -78,6 +78,10 @@ struct hf_loop {
   /* a spare fd closed to shed a connection when accept hits EMFILE/ENFILE */
   int reserve_fd;
   hf__ready_t *ready;
+  /* slots whose HF_EV_CLOSE is in the current batch: released at the next poll, so no new handle
+   * takes the slot while the batch that closes the old one is being dispatched */
+  uint32_t *closed_slots;
+  uint32_t closed_count, closed_capacity;
 };
 
 /* Handle table. */
@@ -88,6 +92,8 @@ hf__handle_t *hf__lookup(hf_loop_t *loop, hf_token_t token, int type, int *err);
 int hf__emit(hf_loop_t *loop, hf_token_t token, uint32_t kind, int32_t result, uint64_t aux,
              uint32_t offset, uint32_t length);
 int hf__watch(hf_loop_t *loop, hf__handle_t *h, uint32_t want);
+/* Turns undelivered events of kind for token (current batch and pending queue) into HF_EV_NONE. */
+void hf__drop_events(hf_loop_t *loop, hf_token_t token, uint32_t kind);
 void hf__update_time(hf_loop_t *loop);
 
 /* Timers. */

@@ -86,6 +86,7 @@ HF__EXPORT void hf_loop_close(hf_loop_t *loop) {
   if (loop->own_events) free(loop->events);
   if (loop->own_arena) free(loop->arena);
   free(loop->pending);
+  free(loop->closed_slots);
   free(loop->heap);
   free(loop->slots);
   free(loop->ready);
@@ -166,8 +167,17 @@ int hf__watch(hf_loop_t *loop, hf__handle_t *h, uint32_t want) {
   return err;
 }
 
-static void hf__drop_reads(hf_event_t *e, hf_token_t token) {
-  if (e->token == token && e->kind == HF_EV_READ) e->kind = HF_EV_NONE;
+void hf__drop_events(hf_loop_t *loop, hf_token_t token, uint32_t kind) {
+  for (uint32_t i = 0; i < loop->batch_count; i++) {
+    hf_event_t *e = &loop->events[i];
+    if (e->token == token && e->kind == kind) e->kind = HF_EV_NONE;
+  }
+  for (uint32_t i = 0; i < loop->pending_count; i++) {
+    hf_event_t *e = &loop->pending[(loop->pending_head + i) % loop->pending_capacity];
+    if (e->token != token || e->kind != kind) continue;
+    if (kind == HF_EV_READ && e->result > 0) loop->pending_reads--;
+    e->kind = HF_EV_NONE;
+  }
 }
 
 HF__EXPORT int hf_close(hf_loop_t *loop, hf_token_t token, int abortive) {
@@ -175,14 +185,12 @@ HF__EXPORT int hf_close(hf_loop_t *loop, hf_token_t token, int abortive) {
   hf__handle_t *h = hf__lookup(loop, token, 0, &err);
   if (h == NULL) return err;
   loop->slots[HF_TOKEN_SLOT(token)].closing = true;
-  /* Reads fetched but not yet dispatched must not reach a closed handle. */
-  for (uint32_t i = 0; i < loop->batch_count; i++) hf__drop_reads(&loop->events[i], token);
-  for (uint32_t i = 0; i < loop->pending_count; i++) {
-    hf_event_t *e = &loop->pending[(loop->pending_head + i) % loop->pending_capacity];
-    if (e->token == token && e->kind == HF_EV_READ && e->result > 0) loop->pending_reads--;
-    hf__drop_reads(e, token);
+  /* Reads and expiries fetched but not yet dispatched must not reach a closed handle. */
+  hf__drop_events(loop, token, HF_EV_READ);
+  if (h->type == HF_TYPE_TIMER) {
+    hf__timer_unschedule(loop, h);
+    hf__drop_events(loop, token, HF_EV_TIMER);
   }
-  if (h->type == HF_TYPE_TIMER) hf__timer_unschedule(loop, h);
   if (h->fd >= 0) {
     /* Deregister before close(2): the fd number may be reused the moment it is closed. */
     hf__watch(loop, h, 0);
@@ -224,14 +232,29 @@ static void hf__fill_batch(hf_loop_t *loop) {
     loop->pending_count--;
     if (e->kind == HF_EV_NONE) continue;
     if (e->kind == HF_EV_READ && e->result > 0) loop->pending_reads--;
+    if (e->kind == HF_EV_CLOSE) {
+      if (loop->closed_count == loop->closed_capacity) {
+        uint32_t cap = loop->closed_capacity ? loop->closed_capacity * 2 : 64;
+        uint32_t *slots = realloc(loop->closed_slots, cap * sizeof(*slots));
+        if (slots == NULL) { /* keep the event pending; deliver it once memory allows */
+          loop->pending_head = (loop->pending_head + loop->pending_capacity - 1) % loop->pending_capacity;
+          loop->pending_count++;
+          break;
+        }
+        loop->closed_slots = slots;
+        loop->closed_capacity = cap;
+      }
+      loop->closed_slots[loop->closed_count++] = HF_TOKEN_SLOT(e->token);
+    }
     loop->events[n++] = *e;
-    if (e->kind == HF_EV_CLOSE) hf__slot_release(loop, HF_TOKEN_SLOT(e->token));
   }
   loop->batch_count = n;
 }
 
 HF__EXPORT int hf_loop_poll(hf_loop_t *loop, int timeout_ms) {
   loop->batch_count = 0;
+  for (uint32_t i = 0; i < loop->closed_count; i++) hf__slot_release(loop, loop->closed_slots[i]);
+  loop->closed_count = 0;
   /* The arena may be reused once no undelivered event points into it. */
   if (loop->pending_reads == 0) loop->arena_used = 0;
   hf__update_time(loop);

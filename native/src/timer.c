@@ -99,6 +99,8 @@ HF__EXPORT int hf_timer_start(hf_loop_t *loop, hf_token_t token, uint64_t timeou
   hf__handle_t *h = hf__lookup(loop, token, HF_TYPE_TIMER, &err);
   if (h == NULL) return err;
   hf__timer_unschedule(loop, h);
+  /* An expiry of the previous arming that is not delivered yet is void. */
+  hf__drop_events(loop, token, HF_EV_TIMER);
   hf__update_time(loop);
   h->due = loop->now + timeout_ms;
   h->repeat = repeat_ms;
@@ -110,5 +112,7 @@ HF__EXPORT int hf_timer_stop(hf_loop_t *loop, hf_token_t token) {
   hf__handle_t *h = hf__lookup(loop, token, HF_TYPE_TIMER, &err);
   if (h == NULL) return err;
   hf__timer_unschedule(loop, h);
+  /* A stopped timer never fires, even when its expiry was already fetched. */
+  hf__drop_events(loop, token, HF_EV_TIMER);
   return 0;
 }

@@ -1,0 +1,464 @@
+package io.holdfast;
+
+import io.holdfast.internal.Errors;
+import io.holdfast.internal.LoopNative;
+import io.holdfast.internal.MemoryNative;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiConsumer;
+
+/**
+ * An event loop: one thread polls the kernel, performs ready I/O and runs the callbacks of the
+ * handles it owns (timers, listeners, streams).
+ *
+ * <p>Thread-safety: every method may be called from any thread. {@link #execute} hands work to
+ * the loop thread and wakes it. Handles' operations called from other threads are handed to the
+ * loop the same way; callbacks always run on the loop thread. An exception thrown by a callback
+ * goes to the {@linkplain #setExceptionHandler exception handler} and never stops the loop.
+ *
+ * <p>Ownership: the loop owns every handle created on it; {@link #close()} closes them all,
+ * completing their pending requests as canceled, and frees the native loop.
+ */
+public final class EventLoop implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(EventLoop.class.getName());
+  static final int EVENT_SIZE = 32;
+  private static final int BATCH_CAPACITY = 1024;
+  private static final int ARENA_SIZE = 512 * 1024;
+  private static final int SCRATCH_SIZE = 64 * 1024;
+
+  private final long ptr;
+  private final ByteBuffer events;
+  private final ByteBuffer arena;
+  private final ByteBuffer arenaView;
+  private final ByteBuffer scratch;
+  private final long scratchAddress;
+  private HandleBase[] bySlot = new HandleBase[64];
+  private int handleCount;
+  private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean wakePending = new AtomicBoolean();
+  private final ReentrantLock runLock = new ReentrantLock();
+  private volatile Thread runner;
+  private volatile boolean stopRequested;
+  private volatile boolean closeRequested;
+  private volatile boolean closed;
+  private volatile Thread startedThread;
+  private volatile BiConsumer<Handle, Throwable> exceptionHandler;
+  /** Referenced active handles (loop thread). */
+  int activeRefs;
+
+  private EventLoop() {
+    Holdfast.ensureAvailable();
+    events = ByteBuffer.allocateDirect(BATCH_CAPACITY * EVENT_SIZE).order(ByteOrder.nativeOrder());
+    arena = ByteBuffer.allocateDirect(ARENA_SIZE);
+    arenaView = arena.duplicate();
+    scratch = ByteBuffer.allocateDirect(SCRATCH_SIZE).order(ByteOrder.nativeOrder());
+    scratchAddress = MemoryNative.address(scratch);
+    long rc = LoopNative.create(MemoryNative.address(events), BATCH_CAPACITY,
+        MemoryNative.address(arena), ARENA_SIZE);
+    if (rc < 0) throw new IllegalStateException("cannot create loop: " + Errors.name((int) rc));
+    ptr = rc;
+  }
+
+  /**
+   * Creates a loop. It runs when a thread calls {@link #run()} or {@link #start(String)}.
+   *
+   * @return the new loop
+   * @throws UnsatisfiedLinkError if the native library cannot be loaded
+   * @throws IllegalStateException if the kernel refuses the poller (e.g. out of fds)
+   */
+  public static EventLoop create() {
+    return new EventLoop();
+  }
+
+  long ptr() {
+    return ptr;
+  }
+
+  ByteBuffer scratch() {
+    return scratch;
+  }
+
+  long scratchAddress() {
+    return scratchAddress;
+  }
+
+  /**
+   * Runs the loop on the calling thread until {@link #stop()} is called or no referenced handle is
+   * active and no task is queued.
+   *
+   * @throws IllegalStateException if another thread is running the loop or it is closed
+   */
+  public void run() {
+    runLoop(false, false);
+  }
+
+  /**
+   * Runs one turn: queued tasks, then one poll (blocking while nothing is ready, if a referenced
+   * handle is active), then the callbacks of what happened.
+   *
+   * @return true if referenced handles are still active or tasks are queued
+   * @throws IllegalStateException if another thread is running the loop or it is closed
+   */
+  public boolean runOnce() {
+    return runLoop(true, false);
+  }
+
+  /**
+   * Starts a new thread that runs this loop until {@link #stop()} or {@link #close()}, whether or
+   * not handles are active.
+   *
+   * @param threadName the thread's name
+   * @return the started thread
+   * @throws NullPointerException if threadName is null
+   * @throws IllegalStateException if the loop is already started, running or closed
+   */
+  public Thread start(String threadName) {
+    Objects.requireNonNull(threadName, "threadName");
+    synchronized (this) {
+      if (closed || closeRequested) throw new IllegalStateException("loop is closed");
+      if (startedThread != null || runner != null) {
+        throw new IllegalStateException("loop is already running");
+      }
+      Thread t = new Thread(() -> runLoop(false, true), threadName);
+      t.setDaemon(false);
+      startedThread = t;
+      t.start();
+      return t;
+    }
+  }
+
+  private boolean runLoop(boolean once, boolean untilStopped) {
+    if (!runLock.tryLock()) throw new IllegalStateException("loop is being run by another thread");
+    try {
+      if (closed) throw new IllegalStateException("loop is closed");
+      runner = Thread.currentThread();
+      try {
+        do {
+          runTasks();
+          if (stopRequested || closeRequested) break;
+          boolean alive = untilStopped || activeRefs > 0 || !tasks.isEmpty();
+          if (!alive) break;
+          turn(alive ? -1 : 0);
+        } while (!once);
+      } finally {
+        stopRequested = false;
+        if (closeRequested) closeNow();
+        runner = null;
+      }
+      return !closed && (activeRefs > 0 || !tasks.isEmpty());
+    } finally {
+      runLock.unlock();
+    }
+  }
+
+  private void turn(int timeout) {
+    wakePending.set(false);
+    if (!tasks.isEmpty() || stopRequested) timeout = 0;
+    int n = LoopNative.poll(ptr, timeout);
+    wakePending.set(true);
+    if (n < 0) {
+      report(null, new IllegalStateException("poll failed: " + Errors.name(n)));
+      return;
+    }
+    dispatch(n);
+  }
+
+  private void dispatch(int n) {
+    ByteBuffer ev = events;
+    for (int i = 0; i < n; i++) {
+      int base = i * EVENT_SIZE;
+      int kind = ev.getInt(base + 8);
+      if (kind == 0) continue; // dropped: its handle closed after the batch was filled
+      HandleBase h = lookup(ev.getLong(base));
+      if (h == null) continue;
+      try {
+        if (kind == HandleBase.EV_CLOSE) {
+          h.onCloseEvent();
+        } else {
+          h.onEvent(kind, ev.getInt(base + 12), ev.getLong(base + 16), ev.getInt(base + 24),
+              ev.getInt(base + 28));
+        }
+      } catch (Throwable t) {
+        report(h, t);
+      }
+    }
+  }
+
+  private void runTasks() {
+    Runnable task;
+    while ((task = tasks.poll()) != null) {
+      try {
+        task.run();
+      } catch (Throwable t) {
+        report(null, t);
+      }
+    }
+  }
+
+  /** The read arena positioned on one read's data; valid until the callback returns. */
+  ByteBuffer readView(int offset, int length) {
+    arenaView.clear();
+    arenaView.limit(offset + length).position(offset);
+    return arenaView;
+  }
+
+  /**
+   * Stops {@link #run()} after the current turn. The loop can be run again.
+   */
+  public void stop() {
+    stopRequested = true;
+    wakeup();
+  }
+
+  /**
+   * Queues a task to run on the loop thread, in order, and wakes the loop.
+   *
+   * @param task the task
+   * @throws NullPointerException if task is null
+   * @throws RejectedExecutionException if the loop is closed
+   */
+  public void execute(Runnable task) {
+    Objects.requireNonNull(task, "task");
+    if (closed) throw new RejectedExecutionException("loop is closed");
+    tasks.add(task);
+    if (Thread.currentThread() != runner) wakeup();
+  }
+
+  private void wakeup() {
+    if (!wakePending.get() && wakePending.compareAndSet(false, true)) {
+      synchronized (this) {
+        if (!closed) LoopNative.wake(ptr);
+      }
+    }
+  }
+
+  /** @return true if the calling thread is the one running this loop */
+  public boolean inEventLoop() {
+    return Thread.currentThread() == runner;
+  }
+
+  /**
+   * Runs r now if the caller may touch the native loop (it is the loop thread, or the loop is idle
+   * and we hold it), else hands it to the loop.
+   */
+  void runOrSubmit(Runnable r) {
+    if (Thread.currentThread() == runner) {
+      r.run();
+    } else if (runLock.tryLock()) {
+      try {
+        if (closed) return;
+        r.run();
+      } finally {
+        runLock.unlock();
+      }
+    } else {
+      execute(r);
+    }
+  }
+
+  /** Runs c where the native loop may be touched and returns its result, waiting if needed. */
+  <T> T call(Callable<T> c) throws Exception {
+    if (Thread.currentThread() == runner) return c.call();
+    if (runLock.tryLock()) {
+      try {
+        if (closed) throw new IllegalStateException("loop is closed");
+        return c.call();
+      } finally {
+        runLock.unlock();
+      }
+    }
+    CompletableFuture<T> f = new CompletableFuture<>();
+    execute(() -> {
+      try {
+        f.complete(c.call());
+      } catch (Throwable t) {
+        f.completeExceptionally(t);
+      }
+    });
+    try {
+      return f.get();
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof Exception) throw (Exception) cause;
+      if (cause instanceof Error) throw (Error) cause;
+      throw e;
+    }
+  }
+
+  /**
+   * Sets what receives exceptions thrown by callbacks (default: logged as a warning through
+   * {@link System.Logger}).
+   *
+   * @param handler receives the handle whose callback threw (or null) and the exception
+   * @throws NullPointerException if handler is null
+   */
+  public void setExceptionHandler(BiConsumer<Handle, Throwable> handler) {
+    exceptionHandler = Objects.requireNonNull(handler, "handler");
+  }
+
+  void report(Handle h, Throwable t) {
+    BiConsumer<Handle, Throwable> handler = exceptionHandler;
+    try {
+      if (handler != null) {
+        handler.accept(h, t);
+        return;
+      }
+    } catch (Throwable inner) {
+      t.addSuppressed(inner);
+    }
+    LOG.log(System.Logger.Level.WARNING, "callback of " + h + " threw", t);
+  }
+
+  /** Runs a user callback; an exception goes to the exception handler. */
+  void runUser(Handle h, Runnable r) {
+    try {
+      r.run();
+    } catch (Throwable t) {
+      report(h, t);
+    }
+  }
+
+  void register(HandleBase h) {
+    int slot = (int) h.token;
+    if (slot >= bySlot.length) {
+      HandleBase[] bigger = new HandleBase[Math.max(slot + 1, bySlot.length * 2)];
+      System.arraycopy(bySlot, 0, bigger, 0, bySlot.length);
+      bySlot = bigger;
+    }
+    bySlot[slot] = h;
+    handleCount++;
+  }
+
+  void unregister(HandleBase h) {
+    int slot = (int) h.token;
+    if (slot < bySlot.length && bySlot[slot] == h) {
+      bySlot[slot] = null;
+      handleCount--;
+    }
+  }
+
+  private HandleBase lookup(long token) {
+    int slot = (int) token;
+    if (slot < 0 || slot >= bySlot.length) return null;
+    HandleBase h = bySlot[slot];
+    return h != null && h.token == token ? h : null;
+  }
+
+  /**
+   * A snapshot of the loop's live handles, as the native table sees them.
+   *
+   * @return type, token and state of each live handle
+   * @throws IllegalStateException if the loop is closed
+   */
+  public List<HandleInfo> handles() {
+    try {
+      return call(() -> {
+        int cap = 1024;
+        for (;;) {
+          ByteBuffer buf = ByteBuffer.allocateDirect(cap * 16).order(ByteOrder.nativeOrder());
+          long base = MemoryNative.address(buf);
+          int n = LoopNative.handles(ptr, base, base + cap * 8L, base + cap * 12L, cap);
+          if (n > cap) {
+            cap = n + 64;
+            continue;
+          }
+          List<HandleInfo> out = new ArrayList<>(n);
+          for (int i = 0; i < n; i++) {
+            out.add(new HandleInfo(Handles.typeName(buf.getInt(cap * 8 + i * 4)),
+                buf.getLong(i * 8), buf.getInt(cap * 12 + i * 4) == 1 ? "open" : "closing"));
+          }
+          return out;
+        }
+      });
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** @return the name of the poller backend, e.g. {@code epoll} */
+  public String backend() {
+    byte[] name = new byte[64];
+    ByteBuffer buf = ByteBuffer.allocateDirect(64);
+    int n = LoopNative.backendName(MemoryNative.address(buf), 64);
+    buf.get(name, 0, n);
+    return new String(name, 0, n, StandardCharsets.US_ASCII);
+  }
+
+  /** @return true once {@link #close()} finished */
+  public boolean isClosed() {
+    return closed;
+  }
+
+  /**
+   * Closes every handle (their pending requests complete as canceled, their close callbacks run),
+   * then frees the native loop. From the loop thread (a callback) it takes effect when the current
+   * turn ends; from another thread it waits until then. Idempotent.
+   */
+  @Override
+  public void close() {
+    if (closed) return;
+    closeRequested = true;
+    if (Thread.currentThread() == runner) {
+      stopRequested = true;
+      return;
+    }
+    stopRequested = true;
+    wakeup();
+    Thread started = startedThread;
+    if (started != null && started != Thread.currentThread()) {
+      try {
+        started.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    runLock.lock();
+    try {
+      closeNow();
+    } finally {
+      runLock.unlock();
+    }
+  }
+
+  /** Closes all handles, delivers their last events, frees the loop (holding runLock). */
+  private void closeNow() {
+    if (closed) return;
+    Thread previous = runner;
+    runner = Thread.currentThread();
+    try {
+      for (int round = 0; round < 1000; round++) {
+        runTasks();
+        for (HandleBase h : bySlot) {
+          if (h != null) h.closeWith(false, "its loop was closed");
+        }
+        if (handleCount == 0 && tasks.isEmpty()) break;
+        int n = LoopNative.poll(ptr, 0);
+        if (n > 0) dispatch(n);
+      }
+    } finally {
+      synchronized (this) {
+        closed = true;
+        LoopNative.close(ptr);
+      }
+      runner = previous;
+    }
+  }
+
+  /** @return number of handles Java knows as live on this loop (for tests) */
+  int liveHandleCount() {
+    return handleCount;
+  }
+}

@@ -1,0 +1,104 @@
+package io.holdfast;
+
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Objects;
+
+/** Helpers shared by the handle classes: token and address formatting, sockaddr encoding. */
+final class Handles {
+  private Handles() {}
+
+  static final int AF_INET = 2;
+  static final int AF_INET6 = 10;
+  static final int SOCKADDR_CAPACITY = 128;
+
+  static String tokenString(long token) {
+    return "#" + (token & 0xffffffffL) + "." + (token >>> 32);
+  }
+
+  static String addressString(SocketAddress address) {
+    if (address instanceof InetSocketAddress) {
+      InetSocketAddress a = (InetSocketAddress) address;
+      InetAddress ip = a.getAddress();
+      String host = ip == null ? a.getHostString() : ip.getHostAddress();
+      return (ip instanceof Inet6Address ? "[" + host + "]" : host) + ":" + a.getPort();
+    }
+    return String.valueOf(address);
+  }
+
+  /** Checks an address a user passes, before anything native happens. */
+  static InetSocketAddress checkAddress(InetSocketAddress address, String what) {
+    Objects.requireNonNull(address, what);
+    if (address.isUnresolved()) {
+      throw new IllegalArgumentException(what + " is unresolved: " + address.getHostString());
+    }
+    return address;
+  }
+
+  /** Writes address as a native sockaddr_in/sockaddr_in6 at buf[0..] and returns its length. */
+  static int encode(InetSocketAddress address, ByteBuffer buf) {
+    InetAddress ip = address.getAddress();
+    int port = address.getPort();
+    ByteBuffer b = buf.duplicate().order(ByteOrder.nativeOrder());
+    for (int i = 0; i < 28; i++) b.put(i, (byte) 0);
+    if (ip instanceof Inet4Address) {
+      b.putShort(0, (short) AF_INET);
+      b.put(2, (byte) (port >>> 8)).put(3, (byte) port);
+      byte[] raw = ip.getAddress();
+      for (int i = 0; i < 4; i++) b.put(4 + i, raw[i]);
+      return 16;
+    }
+    Inet6Address ip6 = (Inet6Address) ip;
+    b.putShort(0, (short) AF_INET6);
+    b.put(2, (byte) (port >>> 8)).put(3, (byte) port);
+    byte[] raw = ip6.getAddress();
+    for (int i = 0; i < 16; i++) b.put(8 + i, raw[i]);
+    b.putInt(24, ip6.getScopeId());
+    return 28;
+  }
+
+  /** Reads a native sockaddr written at buf[0..length). */
+  static InetSocketAddress decode(ByteBuffer buf, int length) {
+    ByteBuffer b = buf.duplicate().order(ByteOrder.nativeOrder());
+    int family = b.getShort(0) & 0xffff;
+    int port = ((b.get(2) & 0xff) << 8) | (b.get(3) & 0xff);
+    try {
+      if (family == AF_INET && length >= 8) {
+        byte[] raw = new byte[4];
+        for (int i = 0; i < 4; i++) raw[i] = b.get(4 + i);
+        return new InetSocketAddress(InetAddress.getByAddress(raw), port);
+      }
+      if (family == AF_INET6 && length >= 24) {
+        byte[] raw = new byte[16];
+        for (int i = 0; i < 16; i++) raw[i] = b.get(8 + i);
+        int scope = length >= 28 ? b.getInt(24) : 0;
+        InetAddress ip = scope != 0
+            ? Inet6Address.getByAddress(null, raw, scope)
+            : InetAddress.getByAddress(raw);
+        return new InetSocketAddress(ip, port);
+      }
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException("malformed native address", e);
+    }
+    return null;
+  }
+
+  static String typeName(int nativeType) {
+    switch (nativeType) {
+      case 1:
+        return "Timer";
+      case 2:
+        return "TcpListener";
+      case 3:
+        return "TcpStream";
+      default:
+        return "Handle(" + nativeType + ")";
+    }
+  }
+}
