@@ -135,6 +135,22 @@ int hf_handle_type(hf_loop_t *loop, hf_token_t token);
  */
 int hf_close(hf_loop_t *loop, hf_token_t token, int abortive);
 
+/*
+ * Moves a handle to a new token on the same loop: the old token is stale at once, undelivered
+ * events and queued requests follow the handle, the kernel reports it under the new token.
+ */
+int hf_handle_transfer(hf_loop_t *loop, hf_token_t token, hf_token_t *out);
+/*
+ * Takes a quiet stream's fd out of the loop (to adopt it in another loop): the token is stale,
+ * the fd is deregistered but not closed. HF_EBUSYSTATE while writes, a connect or a shutdown are
+ * queued or events for it are undelivered. Call between batches, not from inside a dispatch.
+ */
+int hf_handle_detach(hf_loop_t *loop, hf_token_t token, int *fd_out);
+/* Wraps a connected, non-blocking stream fd (from hf_handle_detach) in a new handle. */
+int hf_stream_adopt(hf_loop_t *loop, int fd, hf_token_t *out);
+/* Closes an fd that no handle owns (a detached fd whose adoption failed). */
+int hf_fd_close(int fd);
+
 /* Timers (millisecond resolution). */
 int hf_timer_open(hf_loop_t *loop, hf_token_t *out);
 int hf_timer_start(hf_loop_t *loop, hf_token_t token, uint64_t timeout_ms, uint64_t repeat_ms);

@@ -32,6 +32,13 @@ static jlong write_queue_size(JNIEnv *env, jclass cls, jlong loop, jlong token) 
   return hf_stream_write_queue_size(HF_LOOP(loop), (hf_token_t)token);
 }
 
+static jlong adopt(JNIEnv *env, jclass cls, jlong loop, jint fd) {
+  (void)env, (void)cls;
+  hf_token_t token;
+  int rc = hf_stream_adopt(HF_LOOP(loop), fd, &token);
+  return rc < 0 ? rc : (jlong)token;
+}
+
 int hf_jni_register_stream(JNIEnv *env) {
   static const JNINativeMethod methods[] = {
       {"readStart", "(JJ)I", (void *)read_start},
@@ -40,6 +47,7 @@ int hf_jni_register_stream(JNIEnv *env) {
       {"tryWrite", "(JJJI)J", (void *)try_write},
       {"shutdown", "(JJJ)I", (void *)shutdown_stream},
       {"writeQueueSize", "(JJ)J", (void *)write_queue_size},
+      {"adopt", "(JI)J", (void *)adopt},
   };
   return hf_jni_register(env, HF_JNI_PKG "StreamNative", methods, sizeof methods / sizeof methods[0]);
 }

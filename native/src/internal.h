@@ -85,6 +85,8 @@ struct hf_loop {
 };
 
 /* Handle table. */
+int hf__slot_alloc(hf_loop_t *loop, uint32_t *out);
+void hf__slot_unalloc(hf_loop_t *loop, uint32_t index);
 int hf__handle_new(hf_loop_t *loop, int type, int fd, hf__handle_t **out);
 /* Returns the live handle for token, NULL (and *err) when stale or of another type (type 0: any). */
 hf__handle_t *hf__lookup(hf_loop_t *loop, hf_token_t token, int type, int *err);
@@ -92,6 +94,8 @@ hf__handle_t *hf__lookup(hf_loop_t *loop, hf_token_t token, int type, int *err);
 int hf__emit(hf_loop_t *loop, hf_token_t token, uint32_t kind, int32_t result, uint64_t aux,
              uint32_t offset, uint32_t length);
 int hf__watch(hf_loop_t *loop, hf__handle_t *h, uint32_t want);
+/* Releases a stale slot at the next poll, once the batch naming it has been dispatched. */
+int hf__defer_release(hf_loop_t *loop, uint32_t index);
 /* Turns undelivered events of kind for token (current batch and pending queue) into HF_EV_NONE. */
 void hf__drop_events(hf_loop_t *loop, hf_token_t token, uint32_t kind);
 void hf__update_time(hf_loop_t *loop);

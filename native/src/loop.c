@@ -58,10 +58,12 @@ fail:
 
 static void hf__slot_release(hf_loop_t *loop, uint32_t index) {
   hf__slot_t *s = &loop->slots[index];
-  free(s->handle);
-  s->handle = NULL;
+  if (s->handle != NULL) { /* NULL: the handle moved to another slot or left the loop */
+    free(s->handle);
+    s->handle = NULL;
+    loop->live--;
+  }
   s->closing = false;
-  loop->live--;
   /* A generation that would wrap retires the slot, so an old token can never become valid. */
   if (s->generation >= HF__MAX_GENERATION) {
     s->retired = true;
@@ -93,7 +95,7 @@ HF__EXPORT void hf_loop_close(hf_loop_t *loop) {
   free(loop);
 }
 
-int hf__handle_new(hf_loop_t *loop, int type, int fd, hf__handle_t **out) {
+int hf__slot_alloc(hf_loop_t *loop, uint32_t *out) {
   uint32_t index;
   if (loop->free_head != HF__NO_SLOT) {
     index = loop->free_head;
@@ -110,10 +112,22 @@ int hf__handle_new(hf_loop_t *loop, int type, int fd, hf__handle_t **out) {
     index = loop->slot_count++;
     loop->slots[index] = (hf__slot_t){.generation = 1};
   }
+  *out = index;
+  return 0;
+}
+
+void hf__slot_unalloc(hf_loop_t *loop, uint32_t index) {
+  loop->slots[index].next_free = loop->free_head;
+  loop->free_head = index;
+}
+
+int hf__handle_new(hf_loop_t *loop, int type, int fd, hf__handle_t **out) {
+  uint32_t index;
+  int err = hf__slot_alloc(loop, &index);
+  if (err < 0) return err;
   hf__handle_t *h = calloc(1, sizeof(*h));
   if (h == NULL) {
-    loop->slots[index].next_free = loop->free_head;
-    loop->free_head = index;
+    hf__slot_unalloc(loop, index);
     return HF_ENOMEM;
   }
   h->type = type;
@@ -223,6 +237,18 @@ static void hf__dispatch_ready(hf_loop_t *loop, int n) {
   }
 }
 
+int hf__defer_release(hf_loop_t *loop, uint32_t index) {
+  if (loop->closed_count == loop->closed_capacity) {
+    uint32_t cap = loop->closed_capacity ? loop->closed_capacity * 2 : 64;
+    uint32_t *slots = realloc(loop->closed_slots, cap * sizeof(*slots));
+    if (slots == NULL) return HF_ENOMEM;
+    loop->closed_slots = slots;
+    loop->closed_capacity = cap;
+  }
+  loop->closed_slots[loop->closed_count++] = index;
+  return 0;
+}
+
 /* Moves pending events into the batch; a slot is released when its HF_EV_CLOSE is delivered. */
 static void hf__fill_batch(hf_loop_t *loop) {
   uint32_t n = 0;
@@ -232,19 +258,11 @@ static void hf__fill_batch(hf_loop_t *loop) {
     loop->pending_count--;
     if (e->kind == HF_EV_NONE) continue;
     if (e->kind == HF_EV_READ && e->result > 0) loop->pending_reads--;
-    if (e->kind == HF_EV_CLOSE) {
-      if (loop->closed_count == loop->closed_capacity) {
-        uint32_t cap = loop->closed_capacity ? loop->closed_capacity * 2 : 64;
-        uint32_t *slots = realloc(loop->closed_slots, cap * sizeof(*slots));
-        if (slots == NULL) { /* keep the event pending; deliver it once memory allows */
-          loop->pending_head = (loop->pending_head + loop->pending_capacity - 1) % loop->pending_capacity;
-          loop->pending_count++;
-          break;
-        }
-        loop->closed_slots = slots;
-        loop->closed_capacity = cap;
-      }
-      loop->closed_slots[loop->closed_count++] = HF_TOKEN_SLOT(e->token);
+    if (e->kind == HF_EV_CLOSE && hf__defer_release(loop, HF_TOKEN_SLOT(e->token)) < 0) {
+      /* keep the event pending; deliver it once memory allows */
+      loop->pending_head = (loop->pending_head + loop->pending_capacity - 1) % loop->pending_capacity;
+      loop->pending_count++;
+      break;
     }
     loop->events[n++] = *e;
   }

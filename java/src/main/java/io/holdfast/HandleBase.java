@@ -148,6 +148,14 @@ abstract class HandleBase implements Handle {
     }
   }
 
+  /** Hands close callbacks to the object that took this handle over (loop thread). */
+  final void moveCloseCallbacksTo(HandleBase other) {
+    if (closeCallbacks == null) return;
+    if (other.closeCallbacks == null) other.closeCallbacks = new ArrayList<>(2);
+    other.closeCallbacks.addAll(closeCallbacks);
+    closeCallbacks = null;
+  }
+
   final boolean isFullyClosed() {
     return fullyClosed;
   }

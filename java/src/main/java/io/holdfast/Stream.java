@@ -127,4 +127,16 @@ public interface Stream extends Handle {
 
   /** @return peer address, or null if unknown; readable after close */
   SocketAddress remoteAddress();
+
+  /**
+   * Moves ownership to a new object on the same loop, which is returned. This object is stale
+   * from this instant: every operation on it throws {@link HandleClosedException} with reason
+   * {@link HandleClosedException.Reason#MOVED}. Reading stops; data already read waits for the new
+   * owner's readStart. Queued writes are not lost: they complete on the new owner's behalf, their
+   * callbacks unchanged. Close callbacks move too.
+   *
+   * @return the new owner
+   * @throws HandleClosedException if this stream is already closed or moved
+   */
+  Stream transfer() throws HandleClosedException;
 }

@@ -1,6 +1,7 @@
 package io.holdfast;
 
 import io.holdfast.internal.Errors;
+import io.holdfast.internal.HandleNative;
 import io.holdfast.internal.MemoryNative;
 import io.holdfast.internal.StreamNative;
 import java.io.IOException;
@@ -26,7 +27,7 @@ abstract class StreamBase extends HandleBase implements Stream {
     }
   }
 
-  private final AtomicLong queuedBytes = new AtomicLong();
+  private AtomicLong queuedBytes = new AtomicLong(); // shared with a same-loop successor
   private volatile long lowWater = 32 * 1024;
   private volatile long highWater = 64 * 1024;
   private volatile boolean needDrain;
@@ -50,6 +51,10 @@ abstract class StreamBase extends HandleBase implements Stream {
   private Callback shutdownCallback;
   private long nextRequest = 1;
   long lastActivityNanos = System.nanoTime();
+  /* Moving ownership (loop thread). */
+  private StreamBase successor; // the new owner after a same-loop transfer
+  private boolean detached; // the fd left this loop
+  private Runnable pendingMove; // a cross-loop move waiting for the stream to be quiet
 
   StreamBase(EventLoop loop, long token, boolean allowHalfOpen) {
     super(loop, token);
@@ -130,7 +135,7 @@ abstract class StreamBase extends HandleBase implements Stream {
       bytesRead += result;
       lastActivityNanos = System.nanoTime();
       ByteBuffer view = loop.readView(offset, length);
-      if (reading && held == null) {
+      if (reading && held == null && isOpen()) {
         try {
           readHandler.onData(this, view);
         } catch (Throwable t) {
@@ -144,7 +149,7 @@ abstract class StreamBase extends HandleBase implements Stream {
     }
     if (result == Errors.EOF) {
       eofSeen = true;
-      if (reading && held == null) deliverEnd();
+      if (reading && held == null && isOpen()) deliverEnd();
       return;
     }
     IOException error = Errors.exception(result, "read", remoteAddress);
@@ -242,7 +247,11 @@ abstract class StreamBase extends HandleBase implements Stream {
   }
 
   private void submit(WriteRequest req) {
-    if (!isOpen()) {
+    if (successor != null) {
+      successor.submit(req); // queued before a same-loop move: the new owner writes it, in order
+      return;
+    }
+    if (!isOpen() && (!isMoved() || detached)) {
       complete(req, new OperationCanceledException("write"));
       return;
     }
@@ -404,7 +413,7 @@ abstract class StreamBase extends HandleBase implements Stream {
   void onEvent(int kind, int result, long aux, int offset, int length) {
     switch (kind) {
       case EV_READ:
-        if (isOpen()) onRead(result, offset, length);
+        if (isOpen() || isMoved()) onRead(result, offset, length);
         break;
       case EV_WRITE:
         onWriteDone(result);
@@ -414,6 +423,136 @@ abstract class StreamBase extends HandleBase implements Stream {
         break;
       default:
         break;
+    }
+    if (pendingMove != null) loop.execute(pendingMove);
+  }
+
+  // ---- moving ownership ----
+
+  /** Creates the object that takes this stream over, on loop with token (any loop thread). */
+  abstract StreamBase newOwner(EventLoop loop, long token);
+
+  /** Same-loop move: the old object is stale (MOVED) at once; see {@link Stream#transfer()}. */
+  final StreamBase transferSameLoop() throws HandleClosedException {
+    if (!markStale(MOVED, null)) throw closedException();
+    try {
+      return loop.call(this::moveNow);
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private StreamBase moveNow() {
+    StreamBase n = null;
+    if (!isFullyClosed()) {
+      // Reading stops: data the kernel already gave us waits in the new owner until it reads.
+      if (reading) StreamNative.readStop(loop.ptr(), token);
+      long rc = HandleNative.transfer(loop.ptr(), token);
+      if (rc >= 0) n = newOwner(loop, rc);
+    }
+    if (n == null) throw new IllegalStateException("native handle of " + this + " is gone");
+    n.takeStateFrom(this);
+    n.inflight.addAll(inflight);
+    inflight.clear();
+    n.queuedBytes = queuedBytes;
+    successor = n;
+    reading = false;
+    loop.unregister(this);
+    updateActive();
+    n.updateActive();
+    return n;
+  }
+
+  /** Copies what a new owner inherits: counters, addresses, marks, end/shutdown state, held data. */
+  private void takeStateFrom(StreamBase old) {
+    bytesRead = old.bytesRead;
+    bytesWritten = old.bytesWritten;
+    localAddress = old.localAddress;
+    remoteAddress = old.remoteAddress;
+    lowWater = old.lowWater;
+    highWater = old.highWater;
+    needDrain = old.needDrain;
+    drainHandler = old.drainHandler;
+    shutdownRequested = old.shutdownRequested;
+    shutdownPending = old.shutdownPending;
+    shutdownDone = old.shutdownDone;
+    shutdownCallback = old.shutdownCallback;
+    closeAfterShutdown = old.closeAfterShutdown;
+    eofSeen = old.eofSeen;
+    eofDelivered = old.eofDelivered;
+    held = old.held;
+    old.held = null;
+    nextRequest = old.nextRequest;
+    old.moveCloseCallbacksTo(this);
+    inheritFrom(old);
+  }
+
+  /** Subclass state a new owner inherits (called on the new owner's loop thread). */
+  void inheritFrom(StreamBase old) {}
+
+  /**
+   * Cross-loop move: stale at once; once the stream is quiet (no queued writes, connect or
+   * shutdown, no undelivered event) its fd leaves this loop and onArrival gets the new owner on
+   * target's thread.
+   */
+  final <T extends StreamBase> void transferToLoop(EventLoop target,
+      java.util.function.Consumer<T> onArrival) throws HandleClosedException {
+    Objects.requireNonNull(target, "target");
+    Objects.requireNonNull(onArrival, "onArrival");
+    if (target.isClosed()) throw new IllegalArgumentException("target loop is closed");
+    if (!markStale(MOVED, "moved to another loop")) throw closedException();
+    Runnable attempt = new Runnable() {
+      @Override
+      public void run() {
+        pendingMove = null;
+        detachTo(target, onArrival, this);
+      }
+    };
+    loop.execute(attempt);
+  }
+
+  private <T extends StreamBase> void detachTo(EventLoop target,
+      java.util.function.Consumer<T> onArrival, Runnable retry) {
+    if (isFullyClosed() || detached) return;
+    if (reading) {
+      StreamNative.readStop(loop.ptr(), token);
+      reading = false;
+    }
+    int fd = HandleNative.detach(loop.ptr(), token);
+    if (fd == Errors.BUSY_STATE) {
+      pendingMove = retry; // retried after this stream's next event
+      return;
+    }
+    if (fd < 0) {
+      loop.report(this, Errors.exception(fd, "detach", remoteAddress));
+      return;
+    }
+    detached = true;
+    loop.unregister(this);
+    updateActive();
+    StreamBase old = this;
+    try {
+      target.execute(() -> {
+        long rc = StreamNative.adopt(target.ptr(), fd);
+        if (rc < 0) {
+          HandleNative.closeFd(fd);
+          target.report(null, Errors.exception((int) rc, "adopt", remoteAddress));
+          return;
+        }
+        StreamBase n = newOwner(target, rc);
+        n.takeStateFrom(old);
+        @SuppressWarnings("unchecked")
+        T arrived = (T) n;
+        try {
+          onArrival.accept(arrived);
+        } catch (Throwable t) {
+          target.report(n, t);
+        }
+      });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      HandleNative.closeFd(fd); // the target closed meanwhile: nobody would own the fd
     }
   }
 

@@ -84,6 +84,7 @@ public final class TcpStream extends StreamBase {
   private ConnectHandler connectHandler;
   private boolean connecting;
   private Timer connectTimer;
+  private long connectTimeoutMillis;
   private Timer idleTimer;
   private long idleTimeoutMillis;
   private Runnable idleHandler;
@@ -157,6 +158,7 @@ public final class TcpStream extends StreamBase {
   }
 
   private void armConnectTimeout(InetSocketAddress address, long millis) throws IOException {
+    connectTimeoutMillis = millis;
     connectTimer = Timer.create(loop);
     connectTimer.unref();
     connectTimer.start(millis, () -> {
@@ -214,6 +216,70 @@ public final class TcpStream extends StreamBase {
   @Override
   String typeName() {
     return "TcpStream";
+  }
+
+  @Override
+  StreamBase newOwner(EventLoop loop, long token) {
+    Options o = Options.defaults();
+    o.allowHalfOpen = allowHalfOpen;
+    return new TcpStream(loop, token, o);
+  }
+
+  @Override
+  void inheritFrom(StreamBase old) {
+    TcpStream o = (TcpStream) old;
+    if (o.connecting) {
+      connecting = true;
+      connectHandler = o.connectHandler;
+      o.connecting = false;
+      o.connectHandler = null;
+      if (o.connectTimer != null) {
+        o.connectTimer.close();
+        o.connectTimer = null;
+        try {
+          armConnectTimeout((InetSocketAddress) remoteAddress, o.connectTimeoutMillis);
+        } catch (IOException e) {
+          loop.report(this, e);
+        }
+      }
+    }
+    if (o.idleTimeoutMillis > 0) {
+      try {
+        setTimeout(o.idleTimeoutMillis, o.idleHandler);
+      } catch (HandleClosedException e) {
+        // closed meanwhile
+      }
+    }
+    if (o.idleTimer != null) o.idleTimer.close();
+  }
+
+  @Override
+  public TcpStream transfer() throws HandleClosedException {
+    return (TcpStream) transferSameLoop();
+  }
+
+  /**
+   * Moves the connection to another loop (e.g. from an accepting loop to a worker). This object
+   * is stale at once (reason {@code MOVED}); once the stream has no queued write, connect or
+   * shutdown and no undelivered event, its fd leaves this loop without being closed and
+   * onArrival receives the new owner on target's thread. Data read but not yet consumed travels
+   * with it. If target closes before the stream arrives, the fd is closed.
+   *
+   * @param target the loop that will own the stream
+   * @param onArrival receives the new owner on target's loop thread
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if target is closed
+   * @throws HandleClosedException if this stream is already closed or moved
+   */
+  public void transferTo(EventLoop target, java.util.function.Consumer<TcpStream> onArrival)
+      throws HandleClosedException {
+    if (target == loop) {
+      Objects.requireNonNull(onArrival, "onArrival");
+      TcpStream moved = transfer();
+      target.execute(() -> onArrival.accept(moved));
+      return;
+    }
+    transferToLoop(target, onArrival);
   }
 
   @Override

@@ -19,4 +19,7 @@ public final class StreamNative {
   public static native int shutdown(long loop, long token, long request);
 
   public static native long writeQueueSize(long loop, long token);
+
+  /** Wraps a detached stream fd in a new handle of this loop; returns its token or an error. */
+  public static native long adopt(long loop, int fd);
 }
