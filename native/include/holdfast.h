@@ -131,7 +131,7 @@ int hf_handle_type(hf_loop_t *loop, hf_token_t token);
 /*
  * Closes a handle: the token is stale at once, the fd is removed from the poller and closed,
  * pending requests complete with HF_ECANCELED in order, then one HF_EV_CLOSE. Undelivered read
- * events for it are dropped. abortive: reset a TCP connection (SO_LINGER 0).
+ * and timer events for it are dropped. abortive: reset a TCP connection (SO_LINGER 0).
  */
 int hf_close(hf_loop_t *loop, hf_token_t token, int abortive);
 
