@@ -58,7 +58,7 @@ fail:
 
 static void hf__slot_release(hf_loop_t *loop, uint32_t index) {
   hf__slot_t *s = &loop->slots[index];
-  if (s->handle != NULL) { /* NULL: the handle moved to another slot or left the loop */
+  if (s->handle != NULL) { /* NULL: its close was delivered, or it moved or left the loop */
     free(s->handle);
     s->handle = NULL;
     loop->live--;
@@ -263,6 +263,14 @@ static void hf__fill_batch(hf_loop_t *loop) {
       loop->pending_head = (loop->pending_head + loop->pending_capacity - 1) % loop->pending_capacity;
       loop->pending_count++;
       break;
+    }
+    if (e->kind == HF_EV_CLOSE) {
+      /* Its last event is out: the handle is gone now; the slot stays reserved until the next
+       * poll so that no new handle takes it while this batch is dispatched. */
+      hf__slot_t *s = &loop->slots[HF_TOKEN_SLOT(e->token)];
+      free(s->handle);
+      s->handle = NULL;
+      loop->live--;
     }
     loop->events[n++] = *e;
   }

@@ -47,7 +47,10 @@ public final class EventLoop implements AutoCloseable {
   private int handleCount;
   private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean wakePending = new AtomicBoolean();
+  /** Held by the running loop thread, or briefly by a caller touching an idle loop. */
   private final ReentrantLock runLock = new ReentrantLock();
+  /** Claimed by run/runOnce/start: one runner at a time. */
+  private final AtomicBoolean running = new AtomicBoolean();
   private volatile Thread runner;
   private volatile boolean stopRequested;
   private volatile boolean closeRequested;
@@ -100,7 +103,15 @@ public final class EventLoop implements AutoCloseable {
    * @throws IllegalStateException if another thread is running the loop or it is closed
    */
   public void run() {
+    claim();
     runLoop(false, false);
+  }
+
+  private void claim() {
+    if (closed) throw new IllegalStateException("loop is closed");
+    if (!running.compareAndSet(false, true)) {
+      throw new IllegalStateException("loop is already being run by another thread");
+    }
   }
 
   /**
@@ -111,6 +122,7 @@ public final class EventLoop implements AutoCloseable {
    * @throws IllegalStateException if another thread is running the loop or it is closed
    */
   public boolean runOnce() {
+    claim();
     return runLoop(true, false);
   }
 
@@ -127,9 +139,7 @@ public final class EventLoop implements AutoCloseable {
     Objects.requireNonNull(threadName, "threadName");
     synchronized (this) {
       if (closed || closeRequested) throw new IllegalStateException("loop is closed");
-      if (startedThread != null || runner != null) {
-        throw new IllegalStateException("loop is already running");
-      }
+      claim();
       Thread t = new Thread(() -> runLoop(false, true), threadName);
       t.setDaemon(false);
       startedThread = t;
@@ -139,7 +149,7 @@ public final class EventLoop implements AutoCloseable {
   }
 
   private boolean runLoop(boolean once, boolean untilStopped) {
-    if (!runLock.tryLock()) throw new IllegalStateException("loop is being run by another thread");
+    runLock.lock(); // waits only for a caller that is touching the idle loop
     try {
       if (closed) throw new IllegalStateException("loop is closed");
       runner = Thread.currentThread();
@@ -159,6 +169,7 @@ public final class EventLoop implements AutoCloseable {
       return !closed && (activeRefs > 0 || !tasks.isEmpty());
     } finally {
       runLock.unlock();
+      running.set(false);
     }
   }
 

@@ -97,7 +97,7 @@ class FdReuseAfterCloseInReadCallbackTest {
   @Test
   @Timeout(60)
   void closeInsideCallbackAndReopenAtOnceKeepsFdCountFlat() throws Exception {
-    int baseline = OwnershipTestSupport.fdCount();
+    int baseline = OwnershipTestSupport.baselineFdCount();
     try (EventLoop loop = EventLoop.create()) {
       loop.start("fd-cycle-loop");
       OwnershipTestSupport.Pair pair = OwnershipTestSupport.connectedPair(loop);

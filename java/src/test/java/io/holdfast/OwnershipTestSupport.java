@@ -25,6 +25,22 @@ final class OwnershipTestSupport {
         listener);
   }
 
+  /**
+   * The fd count to compare against after a test, taken after one full loop/connection cycle so
+   * that the JVM's own lazily opened fds (entropy devices, the socket it opens to probe IPv6
+   * support) are already counted.
+   */
+  static int baselineFdCount() throws Exception {
+    try (EventLoop loop = EventLoop.create()) {
+      loop.start("fd-warm-up");
+      Pair p = connectedPair(loop);
+      p.client().close();
+      p.server().close();
+      p.listener().close();
+    }
+    return fdCount();
+  }
+
   static int fdCount() {
     String[] fds = new File("/proc/self/fd").list();
     return fds == null ? -1 : fds.length;

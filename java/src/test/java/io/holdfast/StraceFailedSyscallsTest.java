@@ -30,7 +30,7 @@ class StraceFailedSyscallsTest {
     Path script = repo.resolve("scripts/failed-syscalls.sh");
     String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
     List<String> cmd = new ArrayList<>(List.of("bash", script.toString(), "-c", java,
-        "-cp", System.getProperty("java.class.path")));
+        "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path")));
     String libraryPath = System.getProperty("holdfast.library.path");
     if (libraryPath != null) cmd.add("-Dholdfast.library.path=" + libraryPath);
     cmd.addAll(List.of("io.holdfast.internal.Main", "stress", "--seconds", "2", "--threads", "3"));

@@ -19,7 +19,7 @@ class TransferToOtherLoopTest {
   @Test
   @Timeout(60)
   void streamMovesToWorkerWithNoByteLostOrDuplicated() throws Exception {
-    int baseline = OwnershipTestSupport.fdCount();
+    int baseline = OwnershipTestSupport.baselineFdCount();
     try (EventLoop acceptor = EventLoop.create(); EventLoop worker = EventLoop.create()) {
       acceptor.start("acceptor");
       Thread workerThread = worker.start("worker");

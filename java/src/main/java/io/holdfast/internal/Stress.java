@@ -144,6 +144,7 @@ public final class Stress {
    */
   public static Result run(long millis, int threadCount) throws Exception {
     Result r = new Result();
+    warmUp();
     r.fdsBefore = openFds();
     EventLoop main = EventLoop.create();
     EventLoop other = EventLoop.create();
@@ -222,6 +223,22 @@ public final class Stress {
       r.failures.add("fd leak: " + r.fdsBefore + " before, " + r.fdsAfter + " after");
     }
     return r;
+  }
+
+  /**
+   * One connection cycle before counting fds, so the JVM's lazily opened fds (class path jars,
+   * entropy devices, its IPv6 probe socket) are not mistaken for leaks.
+   */
+  private static void warmUp() throws Exception {
+    try (EventLoop loop = EventLoop.create()) {
+      TcpListener l = TcpListener.bind(loop, new InetSocketAddress("127.0.0.1", 0));
+      l.listen(Stream::close);
+      TcpStream.connect(loop, l.localAddress(), (s, err) -> {
+        s.close();
+        l.close();
+      });
+      loop.run();
+    }
   }
 
   private static TcpStream connect(EventLoop loop, InetSocketAddress address, Result r)
