@@ -8,8 +8,8 @@ import java.util.Objects;
  * length][payload]}, whatever the read boundaries: a frame split over many inputs is assembled,
  * many frames in one input are all delivered, in order.
  *
- * <p>A frame that lies wholly inside one input is handed over as a view of that input (no copy),
- * valid only during {@link FrameSink#onFrame}. A frame that spans inputs is assembled in a buffer
+ * <p>A frame whose payload lies wholly inside one input is handed over as a view of that input
+ * (no copy), valid only during {@link FrameSink#onFrame}. A frame that spans inputs is assembled in a buffer
  * of its own, which the sink then owns. The assembly buffer grows with the bytes that actually
  * arrived, so a peer that announces a large frame and sends little costs little; it never
  * exceeds the maximum frame length.
@@ -49,6 +49,7 @@ public final class FrameDecoder {
   private int headerFill;
   private ByteBuffer partial; // payload being assembled across inputs
   private int partialLength;
+  private int pendingLength = -1; // header read, no payload byte yet
   private boolean failed;
   private long frames;
 
@@ -100,7 +101,10 @@ public final class FrameDecoder {
         continue;
       }
       long length;
-      if (headerFill > 0 || in.remaining() < HEADER_LENGTH) {
+      if (pendingLength >= 0) {
+        length = pendingLength;
+        pendingLength = -1;
+      } else if (headerFill > 0 || in.remaining() < HEADER_LENGTH) {
         while (headerFill < HEADER_LENGTH && in.hasRemaining()) header[headerFill++] = in.get();
         if (headerFill < HEADER_LENGTH) return true;
         headerFill = 0;
@@ -124,6 +128,10 @@ public final class FrameDecoder {
         in.position(p + len);
         frames++;
         if (!sink.onFrame(view, false)) return !in.hasRemaining();
+      } else if (!in.hasRemaining()) {
+        // The header ended this input: the payload may yet arrive whole in the next one.
+        pendingLength = len;
+        return true;
       } else {
         partialLength = len;
         partial = ByteBuffer.allocate(Math.min(len, Math.max(in.remaining(), MIN_ASSEMBLY)));
@@ -165,12 +173,13 @@ public final class FrameDecoder {
 
   /** @return true if part of a frame (header or payload) has been read but not yet delivered */
   public boolean hasPartialFrame() {
-    return headerFill > 0 || partial != null;
+    return headerFill > 0 || pendingLength >= 0 || partial != null;
   }
 
   /** @return bytes of the incomplete frame read so far (header included), 0 if none */
   public long partialFrameBytes() {
-    return partial == null ? headerFill : HEADER_LENGTH + partial.position();
+    if (partial != null) return HEADER_LENGTH + partial.position();
+    return pendingLength >= 0 ? HEADER_LENGTH : headerFill;
   }
 
   /** @return frames delivered so far */
@@ -188,6 +197,7 @@ public final class FrameDecoder {
     headerFill = 0;
     partial = null;
     partialLength = 0;
+    pendingLength = -1;
   }
 
   /**
