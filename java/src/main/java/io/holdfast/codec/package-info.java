@@ -36,12 +36,17 @@
  * <h2>Example: JSON messages</h2>
  *
  * <p>The library takes no JSON dependency; a codec over any JSON library is a few lines. With
- * Jackson ({@code com.fasterxml.jackson.core:jackson-databind}), as in the test
- * {@code JsonMessageExampleTest}:
+ * Jackson ({@code com.fasterxml.jackson.core:jackson-databind}), as the test
+ * {@code JsonMessageExampleTest} runs it:
  *
  * <pre>{@code
- * record Request(String name, int n) {}
- * record Reply(String greeting, int n) {}
+ * // The protocol: JSON objects tagged with their type, both directions.
+ * @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+ * @JsonSubTypes({@JsonSubTypes.Type(value = Request.class, name = "request"),
+ *     @JsonSubTypes.Type(value = Reply.class, name = "reply")})
+ * sealed interface Message permits Request, Reply {}
+ * record Request(String name, int n) implements Message {}
+ * record Reply(String greeting, int n) implements Message {}
  *
  * final class JsonCodec<T> implements MessageCodec<T> {
  *   private final ObjectMapper mapper = new ObjectMapper();
@@ -49,7 +54,7 @@
  *
  *   JsonCodec(Class<T> type) { this.type = type; }
  *
- *   public ByteBuffer encode(T message) throws IOException {
+ *   public ByteBuffer encode(T message) throws JsonProcessingException {
  *     return ByteBuffer.wrap(mapper.writeValueAsBytes(message));
  *   }
  *
@@ -60,22 +65,40 @@
  *   }
  * }
  *
- * // Server: one framed stream per connection, a reply per request.
+ * // Server: frame every accepted connection, answer every request.
  * TcpListener listener = TcpListener.bind(loop, new InetSocketAddress("127.0.0.1", 0));
  * listener.listen(conn -> {
  *   try {
- *     FramedStream<Request> in = FramedStream.wrap(conn, new JsonCodec<>(Request.class));
- *     ...
+ *     FramedStream<Message> framed = FramedStream.wrap(conn, new JsonCodec<>(Message.class));
+ *     framed.startFlowing((s, m) -> {
+ *       if (m instanceof Request r) {
+ *         try {
+ *           s.send(new Reply("hello, " + r.name(), r.n()));
+ *         } catch (HandleClosedException e) {
+ *           // the client went away
+ *         }
+ *       }
+ *     });
  *   } catch (HandleClosedException e) {
- *     // the connection closed before it could be taken over
+ *     // the connection closed before it could be framed
+ *   }
+ * });
+ *
+ * // Client: connect, frame, send, receive.
+ * TcpStream.connect(loop, listener.localAddress(), (conn, error) -> {
+ *   if (error != null) return;
+ *   try {
+ *     FramedStream<Message> client = FramedStream.wrap(conn, new JsonCodec<>(Message.class));
+ *     client.startFlowing((s, m) -> System.out.println(m)); // Reply[greeting=hello, ada, n=1]
+ *     client.send(new Request("ada", 1));
+ *   } catch (HandleClosedException e) {
+ *     // closed meanwhile
  *   }
  * });
  * }</pre>
  *
- * <p>A server that receives one type and sends another uses a codec whose {@code encode} takes
- * the reply type and whose {@code decode} returns the request type, e.g. a
- * {@code MessageCodec<Object>} that encodes any object and decodes one class; the example test
- * shows it in full, including a client, and how a malformed message ends the connection with a
+ * <p>A malformed document makes Jackson throw in {@code decode}: the server's connection is
+ * destroyed and its handler's {@code onError} gets a
  * {@link io.holdfast.codec.MessageDecodeException} whose cause is Jackson's exception.
  *
  * <h2>Threads</h2>
