@@ -468,6 +468,15 @@ public final class EventLoop implements AutoCloseable {
     }
   }
 
+  /** Bytes accepted by write and not completed, over every stream of this loop (loop thread). */
+  long queuedWriteBytes() {
+    long total = 0;
+    for (HandleBase h : bySlot) {
+      if (h instanceof StreamBase && h.isOpen()) total += ((StreamBase) h).writeQueueSize();
+    }
+    return total;
+  }
+
   /** @return number of handles Java knows as live on this loop (for tests) */
   int liveHandleCount() {
     return handleCount;

@@ -263,7 +263,9 @@ public final class TcpStream extends StreamBase {
    * is stale at once (reason {@code MOVED}); once the stream has no queued write, connect or
    * shutdown and no undelivered event, its fd leaves this loop without being closed and
    * onArrival receives the new owner on target's thread. Data read but not yet consumed travels
-   * with it. If target closes before the stream arrives, the fd is closed.
+   * with it. If target closes before the stream arrives, the fd is closed. Call it from this
+   * stream's loop thread (in a callback, or through {@link EventLoop#execute}) when a read
+   * callback of the old owner must not be racing the move.
    *
    * @param target the loop that will own the stream
    * @param onArrival receives the new owner on target's loop thread
