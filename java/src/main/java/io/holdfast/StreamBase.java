@@ -257,7 +257,7 @@ abstract class StreamBase extends HandleBase implements Stream {
       successor.submit(req); // queued before a same-loop move: the new owner writes it, in order
       return;
     }
-    if (!isOpen() && (!isMoved() || detached)) {
+    if ((!isOpen() && (!isMoved() || detached)) || loop.isClosed()) {
       completeInOrder(req, new OperationCanceledException("write"));
       return;
     }
