@@ -151,6 +151,7 @@ final class FrameReceiver<T> implements ReadHandler {
   }
 
   long bufferedBytes() {
+    if (discarded) return 0; // a half-read frame is released on the loop once the stream closes
     long q;
     synchronized (lock) {
       q = queuedBytes;

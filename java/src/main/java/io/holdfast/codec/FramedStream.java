@@ -30,7 +30,7 @@ import java.util.Objects;
  * <p><b>Hostile input.</b> A header announcing more than the maximum frame length (256 KiB by
  * default) destroys the connection with {@link FrameTooLargeException} before any payload is
  * buffered; a frame the codec cannot decode destroys it with {@link MessageDecodeException}; a
- * stream that ends inside a frame ends with an {@link EOFException}. Messages received before the
+ * stream that ends inside a frame ends with an {@link java.io.EOFException}. Messages received before the
  * failure are still delivered (or polled), then the handler's {@code onError} runs.
  *
  * <p><b>Sending.</b> {@link #send} frames and queues a message on the stream's write queue; it
@@ -150,6 +150,7 @@ public final class FramedStream<T> implements Handle {
   private final MessageCodec<T> codec;
   private final Options options;
   private final FrameReceiver<T> receiver;
+  private final Object closeLock = new Object();
   private volatile boolean closed; // by close() or destroyed by a failure
   private volatile String closeDetail;
 
@@ -480,10 +481,12 @@ public final class FramedStream<T> implements Handle {
   }
 
   /** Records why the stream is no longer usable; the first reason wins. */
-  synchronized void markClosed(String detail) {
-    if (closed) return;
-    closeDetail = detail;
-    closed = true;
+  void markClosed(String detail) {
+    synchronized (closeLock) {
+      if (closed) return;
+      closeDetail = detail;
+      closed = true;
+    }
   }
 
   private void checkOpen() throws HandleClosedException {
