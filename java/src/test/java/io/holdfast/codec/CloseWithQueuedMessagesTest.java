@@ -35,6 +35,9 @@ class CloseWithQueuedMessagesTest {
     try (EventLoop loop = EventLoop.create()) {
       loop.start("close-loop");
       CodecTestSupport.Pair p = CodecTestSupport.connectedPair(loop);
+      // Small kernel buffers, so most sends are still queued in user space at close.
+      p.server().setReceiveBufferSize(64 * 1024);
+      p.client().setSendBufferSize(64 * 1024);
       // The server reads paused with a small queue and polls nothing: the sender backs up.
       FramedStream<ByteBuffer> server = FramedStream.wrap(p.server(), MessageCodec.frames(),
           FramedStream.Options.defaults().messageWaterMarks(1, 4));
