@@ -448,26 +448,27 @@ public final class UdpSocket extends UdpSocketBase {
   public void recvStart(DatagramHandler handler) throws HandleClosedException {
     Objects.requireNonNull(handler, "handler");
     checkOpen();
+    receiving = true; // at once: isReceiving() tells the caller's last word, not the loop's
     loop.runOrSubmit(() -> {
       if (!isOpen()) return;
       this.handler = handler;
-      receiving = true;
       UdpNative.recvStart(loop.ptr(), token);
       updateActive();
     });
   }
 
   /**
-   * Stops delivering datagrams; those the kernel already handed over but not yet delivered are
-   * dropped (later ones wait in the kernel's buffer, up to its size).
+   * Stops delivering datagrams: no handler call starts after this returns. Those the kernel
+   * already handed over but not yet delivered are dropped; later ones wait in the kernel's
+   * buffer, up to its size, for the next {@link #recvStart}.
    *
    * @throws HandleClosedException if the socket is closed
    */
   public void recvStop() throws HandleClosedException {
     checkOpen();
+    receiving = false; // no datagram is delivered once this returns
     loop.runOrSubmit(() -> {
       if (!isOpen()) return;
-      receiving = false;
       UdpNative.recvStop(loop.ptr(), token);
       updateActive();
     });
