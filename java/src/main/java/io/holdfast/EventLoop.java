@@ -55,6 +55,8 @@ public final class EventLoop implements AutoCloseable {
   private volatile boolean stopRequested;
   private volatile boolean closeRequested;
   private volatile boolean closed;
+  /** Set by close() before its last drain of the task queue: execute() refuses from then on. */
+  private volatile boolean refusing;
   private volatile Thread startedThread;
   private volatile BiConsumer<Handle, Throwable> exceptionHandler;
   /** Referenced active handles (loop thread). */
@@ -241,8 +243,11 @@ public final class EventLoop implements AutoCloseable {
    */
   public void execute(Runnable task) {
     Objects.requireNonNull(task, "task");
-    if (closed) throw new RejectedExecutionException("loop is closed");
+    if (refusing) throw new RejectedExecutionException("loop is closed");
     tasks.add(task);
+    // close() may have started its last drain meanwhile: take the task back and refuse it,
+    // unless that drain already ran it. Either way no accepted task is dropped.
+    if (refusing && tasks.remove(task)) throw new RejectedExecutionException("loop is closed");
     if (Thread.currentThread() != runner) wakeup();
   }
 
@@ -277,13 +282,26 @@ public final class EventLoop implements AutoCloseable {
         runLock.unlock();
       }
     } else {
-      execute(r);
+      try {
+        execute(r);
+      } catch (RejectedExecutionException e) {
+        // The loop is closing: wait until it is closed, then run r (every handle is stale by
+        // then, so r only completes callbacks and touches nothing native).
+        runLock.lock();
+        try {
+          runTasks();
+          r.run();
+        } finally {
+          runLock.unlock();
+        }
+      }
     }
   }
 
   /** Runs c where the native loop may be touched and returns its result, waiting if needed. */
   <T> T call(Callable<T> c) throws Exception {
     if (Thread.currentThread() == runner) return c.call();
+    if (closed) throw new IllegalStateException("loop is closed");
     CompletableFuture<T> f = new CompletableFuture<>();
     Runnable task = () -> {
       try {
@@ -471,21 +489,30 @@ public final class EventLoop implements AutoCloseable {
     Thread previous = runner;
     runner = Thread.currentThread();
     try {
-      for (int round = 0; round < 1000; round++) {
-        runTasks();
-        for (HandleBase h : bySlot) {
-          if (h != null) h.closeWith(false, "its loop was closed");
-        }
-        if (handleCount == 0 && tasks.isEmpty()) break;
-        int n = LoopNative.poll(ptr, 0);
-        if (n > 0) dispatch(n);
-      }
+      closeAll();
+      // From here execute() refuses; tasks that got in before still run, then the loop is freed.
+      refusing = true;
+      closeAll();
     } finally {
+      refusing = true;
       synchronized (this) {
         closed = true;
         LoopNative.close(ptr);
       }
       runner = previous;
+    }
+  }
+
+  /** Runs tasks and closes handles until none is left (bounded), delivering their events. */
+  private void closeAll() {
+    for (int round = 0; round < 1000; round++) {
+      runTasks();
+      for (HandleBase h : bySlot) {
+        if (h != null) h.closeWith(false, "its loop was closed");
+      }
+      if (handleCount == 0 && tasks.isEmpty()) break;
+      int n = LoopNative.poll(ptr, 0);
+      if (n > 0) dispatch(n);
     }
   }
 

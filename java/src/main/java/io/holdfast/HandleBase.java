@@ -40,7 +40,7 @@ abstract class HandleBase implements Handle {
   private volatile int state = OPEN;
   private volatile String closeDetail;
   /* Loop thread only. */
-  private boolean ref = true;
+  private volatile boolean ref = true; // read by hasRef() from any thread
   private boolean counted;
   private boolean nativeClosing;
   private boolean abortiveClose;

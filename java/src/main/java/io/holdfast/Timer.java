@@ -14,7 +14,7 @@ import java.util.Objects;
  */
 public final class Timer extends HandleBase {
   private Runnable callback;
-  private boolean scheduled;
+  private volatile boolean scheduled;
   private long repeatMillis;
 
   private Timer(EventLoop loop, long token) {

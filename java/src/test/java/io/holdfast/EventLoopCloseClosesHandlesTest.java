@@ -161,7 +161,8 @@ class EventLoopCloseClosesHandlesTest {
     loop.close(); // idempotent
 
     int fds = CoreTestSupport.awaitFds(baselineFds, 2000);
-    assertEquals(baselineFds, fds, "open fds after the loop closed");
+    assertTrue(fds <= baselineFds,
+        fds + " fds open after the loop closed, " + baselineFds + " before");
   }
 
   @Test
@@ -200,7 +201,9 @@ class EventLoopCloseClosesHandlesTest {
     assertEquals(Boolean.FALSE, closedInsideTurn.get(), "close() from a callback waits for the turn");
     assertEquals(4, closeCallbacks.get());
     assertThrows(IllegalStateException.class, loop::run);
-    assertEquals(baselineFds, CoreTestSupport.awaitFds(baselineFds, 2000), "open fds");
+    int fds = CoreTestSupport.awaitFds(baselineFds, 2000);
+    assertTrue(fds <= baselineFds,
+        fds + " fds open after the loop closed, " + baselineFds + " before");
   }
 
   @Test
@@ -219,6 +222,8 @@ class EventLoopCloseClosesHandlesTest {
     assertEquals(2, closeCallbacks.get());
     assertFalse(t.isOpen());
     assertFalse(listener.isOpen());
-    assertEquals(baselineFds, CoreTestSupport.awaitFds(baselineFds, 2000), "open fds");
+    int fds = CoreTestSupport.awaitFds(baselineFds, 2000);
+    assertTrue(fds <= baselineFds,
+        fds + " fds open after the loop closed, " + baselineFds + " before");
   }
 }
