@@ -55,30 +55,14 @@ HF__EXPORT int hf_tcp_connect(hf_loop_t *loop, const struct sockaddr *addr, sock
                               uint64_t req, hf_token_t *out) {
   int fd = hf__tcp_socket(addr, len);
   if (fd < 0) return fd;
-  hf__handle_t *h;
-  int err = hf__handle_new(loop, HF_TYPE_TCP_STREAM, fd, &h);
-  if (err < 0) {
-    close(fd);
-    return err;
-  }
   hf__setopt(fd, IPPROTO_TCP, TCP_NODELAY, 1);
-  h->connect_req = req;
-  *out = h->token;
-  int rc;
-  do rc = connect(fd, addr, len);
-  while (rc < 0 && errno == EINTR);
-  if (rc == 0) return hf__emit(loop, h->token, HF_EV_CONNECT, 0, req, 0, 0);
-  if (errno != EINPROGRESS) {
-    /* Reported through the completion; the handle stays open until its owner closes it. */
-    return hf__emit(loop, h->token, HF_EV_CONNECT, -errno, req, 0, 0);
-  }
-  h->flags |= HF__S_CONNECTING;
-  return hf__watch(loop, h, HF__WANT_WRITE);
+  return hf__stream_connect(loop, fd, HF_TYPE_TCP_STREAM, addr, len, req, out);
 }
 
 static hf__handle_t *hf__socket_lookup(hf_loop_t *loop, hf_token_t token, int *err) {
   hf__handle_t *h = hf__lookup(loop, token, 0, err);
-  if (h != NULL && h->type != HF_TYPE_TCP_STREAM && h->type != HF_TYPE_TCP_LISTENER) {
+  /* Socket calls shared by TCP and pipes (a pipe that is no socket gets the kernel's ENOTSOCK). */
+  if (h != NULL && !hf__is_stream(h->type) && !hf__is_listener(h->type)) {
     *err = HF_EWRONGTYPE;
     return NULL;
   }
