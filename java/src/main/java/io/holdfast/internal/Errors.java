@@ -70,6 +70,8 @@ public final class Errors {
   public static final int ENETUNREACH = code("ENETUNREACH");
   public static final int ETIMEDOUT = code("ETIMEDOUT");
   public static final int EACCES = code("EACCES");
+  public static final int ENOTSOCK = code("ENOTSOCK");
+  public static final int EOPNOTSUPP = code("EOPNOTSUPP");
 
   /** @return every code of the native list with its name, in the list's order */
   public static Map<Integer, String> table() {
