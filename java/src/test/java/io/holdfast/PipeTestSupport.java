@@ -143,6 +143,15 @@ final class PipeTestSupport {
     }
   }
 
+  static void waitUntil(BooleanSupplier cond, java.util.function.Supplier<String> what)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+    while (!cond.getAsBoolean()) {
+      if (System.nanoTime() - deadline > 0) fail("timed out: " + what.get());
+      Thread.sleep(5);
+    }
+  }
+
   static byte[] bytes(ByteBuffer data) {
     byte[] b = new byte[data.remaining()];
     data.duplicate().get(b);
