@@ -200,12 +200,16 @@ static void hf__accept_some(hf_loop_t *loop, hf__handle_t *lh) {
       if (err == EINTR || err == ECONNABORTED) continue;
       if ((err == EMFILE || err == ENFILE) && loop->reserve_fd >= 0) {
         /* Out of fds: spend the reserve to accept and drop one connection, so the listener does
-         * not stay readable and spin, then report it. */
+         * not stay readable and spin, then report it (aux 1: one connection was shed). accept
+         * fails with EMFILE even when nothing is pending (the fd is allocated first), so an
+         * empty queue found with the reserve is not reported: nothing was shed. */
         close(loop->reserve_fd);
         int shed = accept4(lh->fd, NULL, NULL, SOCK_CLOEXEC);
+        int shed_err = shed < 0 ? errno : 0;
         if (shed >= 0) close(shed);
         loop->reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-        hf__emit(loop, lh->token, HF_EV_ACCEPT, -err, 0, 0, 0);
+        if (shed < 0 && (shed_err == EAGAIN || shed_err == EWOULDBLOCK)) return;
+        hf__emit(loop, lh->token, HF_EV_ACCEPT, -err, shed >= 0 ? 1 : 0, 0, 0);
         if (shed < 0 || loop->reserve_fd < 0) return;
         continue;
       }
@@ -284,17 +288,26 @@ int hf__stream_connect(hf_loop_t *loop, int fd, int type, const struct sockaddr 
     return err;
   }
   h->connect_req = req;
-  *out = h->token;
-  int rc;
-  do rc = connect(fd, addr, len);
-  while (rc < 0 && errno == EINTR);
-  if (rc == 0) return hf__emit(loop, h->token, HF_EV_CONNECT, 0, req, 0, 0);
-  if (errno != EINPROGRESS) {
-    /* Reported through the completion; the handle stays open until its owner closes it. */
-    return hf__emit(loop, h->token, HF_EV_CONNECT, -errno, req, 0, 0);
+  int rc = connect(fd, addr, len);
+  int connect_err = rc < 0 ? errno : 0;
+  if (rc == 0) {
+    err = hf__emit(loop, h->token, HF_EV_CONNECT, 0, req, 0, 0);
+  } else if (connect_err != EINPROGRESS && connect_err != EINTR) {
+    /* Reported through the completion; the handle stays open until its owner closes it. (EINTR:
+     * a non-blocking connect goes on in the background, as with EINPROGRESS; retrying it would
+     * only report EALREADY.) */
+    err = hf__emit(loop, h->token, HF_EV_CONNECT, -connect_err, req, 0, 0);
+  } else {
+    h->flags |= HF__S_CONNECTING;
+    err = hf__watch(loop, h, HF__WANT_WRITE);
   }
-  h->flags |= HF__S_CONNECTING;
-  return hf__watch(loop, h, HF__WANT_WRITE);
+  if (err < 0) {
+    /* The caller gets an error and no token: leave no handle (and no fd) behind. */
+    hf_close(loop, h->token, 0);
+    return err;
+  }
+  *out = h->token;
+  return 0;
 }
 
 HF__EXPORT int hf_stream_read_start(hf_loop_t *loop, hf_token_t token) {

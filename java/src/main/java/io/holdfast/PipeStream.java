@@ -337,20 +337,14 @@ public final class PipeStream extends StreamBase {
       return;
     }
     PipeStream owner = current();
-    long rc = owner.isOpen() || owner.isMoved()
-        ? owner.submitNative(ps.callback, req -> PipeNative.writeHandle(loop.ptr(), owner.token,
-            fd, req))
-        : Errors.STALE;
-    if (rc >= 0) {
-      ps.done = true; // the native write request completes it
-      pendingSends.remove(ps);
-      owner.pendingSends.remove(ps);
-    } else {
-      HandleNative.closeFd(fd);
-      finishSend(ps, rc == Errors.STALE ? new OperationCanceledException("send")
-          : Errors.exception((int) rc, "sendmsg", remoteAddress));
-    }
-    owner.updateActive();
+    ps.done = true; // from here the request completes like a write
+    pendingSends.remove(ps);
+    owner.pendingSends.remove(ps);
+    long rc = owner.submitNative(ps.callback,
+        req -> PipeNative.writeHandle(loop.ptr(), owner.token, fd, req),
+        err -> err == Errors.STALE ? new OperationCanceledException("send")
+            : Errors.exception((int) err, "sendmsg", remoteAddress));
+    if (rc < 0) HandleNative.closeFd(fd); // refused: the fd is still ours to close
     owner.releaseSubmissions();
   }
 

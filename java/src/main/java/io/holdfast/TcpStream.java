@@ -176,6 +176,11 @@ public final class TcpStream extends StreamBase {
   }
 
   private void finishConnect(IOException error) {
+    if (!isOpen() && !isMoved() && !(error instanceof OperationCanceledException)) {
+      // close() already made the token stale (from another thread, before the loop delivered
+      // the outcome): the connect is canceled, whatever the kernel said meanwhile.
+      error = new OperationCanceledException("connect");
+    }
     ConnectHandler h = connectHandler;
     connectHandler = null;
     if (connectTimer != null) {
@@ -286,11 +291,13 @@ public final class TcpStream extends StreamBase {
 
   @Override
   void onClosed() {
-    super.onClosed();
+    // A connect not completed natively is canceled first, then the writes queued behind it (the
+    // order of the native cancellation).
     if (connecting) {
       connecting = false;
       finishConnect(new OperationCanceledException("connect"));
     }
+    super.onClosed();
     if (connectTimer != null) connectTimer.close();
     if (idleTimer != null) idleTimer.close();
   }
