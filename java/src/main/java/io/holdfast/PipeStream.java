@@ -261,7 +261,8 @@ public final class PipeStream extends StreamBase {
    * {@link HandleClosedException.Reason#MOVED}. Once it is quiet (its queued writes done), its fd
    * leaves its loop and is sent; then this process's copy is closed. The peer receives a live
    * stream of the same type through {@link PipeReadHandler#onHandle}. If the send fails or this
-   * pipe closes first, the handle is closed.
+   * pipe closes first, the handle is closed. On the wire the fd rides on one byte of its own,
+   * which a Holdfast receiver takes out of the data (another receiver would see it).
    *
    * @param handle a {@link TcpStream} or {@link PipeStream} (of any loop), not this pipe
    * @param callback called exactly once on this pipe's loop: null once sent, else the error or
