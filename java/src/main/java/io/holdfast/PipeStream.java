@@ -352,9 +352,10 @@ public final class PipeStream extends StreamBase {
   private void finishSend(PendingSend ps, IOException error) {
     if (ps.done) return;
     ps.done = true;
+    PipeStream owner = current();
     pendingSends.remove(ps);
-    current().pendingSends.remove(ps);
-    updateActive();
+    owner.pendingSends.remove(ps);
+    owner.updateActive();
     if (ps.callback != null) loop.runUser(this, () -> ps.callback.onComplete(error));
   }
 
