@@ -27,7 +27,10 @@ enum {
   HF__S_SHUTDOWN_PENDING = 4,
   HF__S_SHUT = 8,
   HF__S_LISTENING = 16,
-  HF__S_EOF = 32
+  HF__S_EOF = 32,
+  /* UDP (receiving uses HF__S_READING) */
+  HF__U_CONNECTED = 64,
+  HF__U_STALLED = 128 /* test hook: behave as if the kernel were full */
 };
 
 /* Handle properties: facts about the fd, kept when the flags are reset. */
@@ -39,6 +42,7 @@ static inline bool hf__is_stream(int type) {
 static inline bool hf__is_listener(int type) {
   return type == HF_TYPE_TCP_LISTENER || type == HF_TYPE_PIPE_LISTENER;
 }
+struct hf__udp_req;
 
 typedef struct hf__handle {
   hf_token_t token;
@@ -57,6 +61,13 @@ typedef struct hf__handle {
   uint64_t shutdown_req;
   hf__write_req_t *wq_head, *wq_tail;
   int64_t wq_bytes;
+  /* udp: sends queued while the kernel was full, receive size, open flags */
+  struct hf__udp_req *sq_head, *sq_tail;
+  uint32_t sq_count;
+  uint32_t recv_size;
+  int64_t sq_bytes;
+  int udp_flags;
+  int udp_family; /* AF_INET / AF_INET6 once the socket exists */
 } hf__handle_t;
 
 typedef struct hf__slot {
@@ -145,5 +156,18 @@ ssize_t hf__pipe_recv(hf__handle_t *h, void *buf, size_t len, int *fds, int *nfd
 void hf__pipe_wrap_received(hf_loop_t *loop, hf__handle_t *h, const int *fds, int nfds);
 /* Closing pipe token: undelivered HF_EV_HANDLE events are dropped and their handles closed. */
 void hf__pipe_discard_handles(hf_loop_t *loop, hf_token_t token);
+
+/* UDP. */
+void hf__udp_io(hf_loop_t *loop, hf__handle_t *h, uint32_t events);
+void hf__udp_cancel(hf_loop_t *loop, hf__handle_t *h);
+/* The live UDP handle whose socket exists, else NULL with *err (HF_EBUSYSTATE: no socket yet). */
+hf__handle_t *hf__udp_socket_lookup(hf_loop_t *loop, hf_token_t token, int *err);
+/* AF_INET / AF_INET6 for a well-formed sockaddr of len bytes, else HF_EINVAL / HF_EAFNOSUPPORT. */
+int hf__udp_family(const void *addr, socklen_t len);
+
+/* Events whose data lives in the arena: the arena is reused only once none is undelivered. */
+static inline bool hf__holds_arena(uint32_t kind, int32_t result) {
+  return (kind == HF_EV_READ && result > 0) || (kind == HF_EV_RECV && result >= 0);
+}
 
 #endif

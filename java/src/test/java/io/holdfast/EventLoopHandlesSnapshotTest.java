@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
@@ -48,6 +49,9 @@ class EventLoopHandlesSnapshotTest {
       assertInfo(byToken, accepted.get(), "TcpStream", "open");
 
       // Closed but not yet through the loop: still in the table, as closing.
+      AtomicInteger firstCloses = new AtomicInteger();
+      timer.onClose(firstCloses::incrementAndGet);
+      client.onClose(firstCloses::incrementAndGet);
       timer.close();
       client.close();
       byToken = snapshot(loop);
@@ -56,9 +60,11 @@ class EventLoopHandlesSnapshotTest {
       assertInfo(byToken, client, "TcpStream", "closing");
       assertInfo(byToken, listener, "TcpListener", "open");
 
-      // Once the loop has turned past their close events, they are gone.
-      turnUntil(loop, () -> snapshot(loop).size() == 3, "closed handles to leave the table");
+      // Once the loop has delivered their close events, they are gone.
+      loop.runOnce();
+      assertEquals(2, firstCloses.get(), "close callbacks after one turn");
       byToken = snapshot(loop);
+      assertEquals(3, byToken.size(), "live handles: " + byToken.values());
       assertInfo(byToken, tick, "Timer", "open");
       assertInfo(byToken, listener, "TcpListener", "open");
       assertInfo(byToken, accepted.get(), "TcpStream", "open");
@@ -66,16 +72,16 @@ class EventLoopHandlesSnapshotTest {
       assertTrue(text.contains("TcpListener " + Handles.tokenString(listener.token()) + " open"),
           text);
 
-      // Once every handle is closed and its close delivered, nothing is listed as open. (The
-      // native slots themselves are released at the next poll: a started loop shows an empty
-      // table, see below; an idle loop lists them as closing until it polls again.)
-      tick.close();
-      listener.close();
-      accepted.get().close();
-      loop.runOnce();
-      for (HandleInfo info : loop.handles()) {
-        assertEquals("closing", info.state(), "after every handle closed: " + info);
+      // A handle leaves the table when its close is delivered: once every close callback ran,
+      // the table is empty.
+      AtomicInteger closeCallbacks = new AtomicInteger();
+      for (Handle h : new Handle[] {tick, listener, accepted.get()}) {
+        h.onClose(closeCallbacks::incrementAndGet);
+        h.close();
       }
+      loop.runOnce();
+      assertEquals(3, closeCallbacks.get(), "close callbacks after one turn");
+      assertEquals(List.of(), loop.handles());
     }
   }
 

@@ -72,6 +72,10 @@ public final class Errors {
   public static final int EACCES = code("EACCES");
   public static final int ENOTSOCK = code("ENOTSOCK");
   public static final int EOPNOTSUPP = code("EOPNOTSUPP");
+  public static final int EISCONN = code("EISCONN");
+  public static final int ENOTCONN = code("ENOTCONN");
+  public static final int EDESTADDRREQ = code("EDESTADDRREQ");
+  public static final int EMSGSIZE = code("EMSGSIZE");
 
   /** @return every code of the native list with its name, in the list's order */
   public static Map<Integer, String> table() {

@@ -7,6 +7,7 @@ import io.holdfast.NativeIOException;
 import io.holdfast.TcpListener;
 import io.holdfast.TcpStream;
 import io.holdfast.Timer;
+import io.holdfast.UdpSocket;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -92,6 +93,7 @@ public final class SelfTest {
       {"closed handle rejected (stale token)", (Check) SelfTest::staleToken},
       {"tcp loopback echo round trip", (Check) SelfTest::tcpEcho},
       {"refused connect gives ConnectException", (Check) SelfTest::refusedConnect},
+      {"udp loopback round trip (sender address, order)", (Check) SelfTest::udpRoundTrip},
       {"fd count back to baseline", (Check) () -> fdsBackTo(baselineFds)},
     };
     for (Object[] c : checks) {
@@ -353,6 +355,33 @@ public final class SelfTest {
       for (int i = 0; i < size; i++) {
         if (received.get(i) != message.get(i)) throw new AssertionError("byte " + i + " differs");
       }
+    }
+  }
+
+  private static void udpRoundTrip() throws Exception {
+    try (EventLoop loop = EventLoop.create()) {
+      loop.start("holdfast-selftest-udp");
+      InetSocketAddress any = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+      UdpSocket rx = UdpSocket.open(loop);
+      rx.bind(any);
+      UdpSocket tx = UdpSocket.open(loop); // bound by its first send
+      int count = 32;
+      CompletableFuture<Void> all = new CompletableFuture<>();
+      AtomicReference<String> problem = new AtomicReference<>();
+      int[] next = {0};
+      rx.recvStart((s, data, from, truncated) -> {
+        int seq = data.remaining() == 4 ? data.getInt(data.position()) : -1;
+        if (seq != next[0] || truncated || from.getPort() != tx.localAddress().getPort()) {
+          problem.compareAndSet(null, "datagram " + seq + " from " + from + ", expected "
+              + next[0] + " from " + tx.localAddress());
+        }
+        if (++next[0] == count) all.complete(null);
+      });
+      for (int i = 0; i < count; i++) {
+        tx.send(ByteBuffer.allocate(4).putInt(0, i), rx.localAddress(), null);
+      }
+      await(all, next[0] + " of " + count + " datagrams arrived");
+      check(problem.get() == null, String.valueOf(problem.get()));
     }
   }
 
