@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * PipeStream.open refuses, with EEXIST and without touching it, an fd a live handle of any loop
- * owns: a pipe end, a TCP listener, and a TCP stream after it moved to another loop; once the
- * owner closes it, the fd is no longer registered as owned.
+ * owns: a pipe end, a TCP listener, a UDP socket, and a TCP stream after it moved to another loop;
+ * once the owner closes it, the fd is no longer registered as owned.
  */
 class PipeOpenRejectsOwnedFdTest {
   @Test
@@ -47,6 +47,15 @@ class PipeOpenRejectsOwnedFdTest {
       int listenerFd = newSockets(before, 1).iterator().next();
       assertEquals("EEXIST", assertThrows(NativeIOException.class,
           () -> PipeStream.open(b.loop, listenerFd)).code());
+
+      // A UDP socket's fd, made at bind, is owned too.
+      before = sockets();
+      UdpSocket udp = UdpSocket.open(a.loop);
+      udp.bind(new InetSocketAddress("127.0.0.1", 0));
+      int udpFd = newSockets(before, 1).iterator().next();
+      assertEquals("EEXIST", assertThrows(NativeIOException.class,
+          () -> PipeStream.open(b.loop, udpFd)).code());
+      udp.close();
 
       // A TCP stream that moved to another loop keeps its fd number and stays owned.
       CompletableFuture<TcpStream> accepted = new CompletableFuture<>();
@@ -76,7 +85,8 @@ class PipeOpenRejectsOwnedFdTest {
       pair.first().close();
       pair.second().close();
       PipeTestSupport.waitUntil(() -> pairFds.stream().allMatch(fd -> PipeNative.fdOwned(fd) == 0)
-          && PipeNative.fdOwned(listenerFd) == 0, "closed fds leave the registry");
+          && PipeNative.fdOwned(listenerFd) == 0 && PipeNative.fdOwned(udpFd) == 0,
+          "closed fds leave the registry");
     }
   }
 
