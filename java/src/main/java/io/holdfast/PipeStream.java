@@ -297,19 +297,20 @@ public final class PipeStream extends StreamBase {
 
   /** At the send's place among the writes (loop thread): later ones wait until the fd is out. */
   private void startSend(StreamBase h, PendingSend ps) {
-    if (!isOpen() && !isMoved()) {
+    PipeStream owner = current(); // this object, or its successor after a same-loop move
+    if (!owner.isOpen() && !owner.isMoved()) {
       finishSend(ps, new OperationCanceledException("send"));
       h.loop.runOrSubmit(h::closeNow);
       return;
     }
-    holdSubmissions();
-    pendingSends.add(ps);
-    updateActive();
+    owner.holdSubmissions();
+    owner.pendingSends.add(ps);
+    owner.updateActive();
     try {
       detachAndSend(h, ps);
     } catch (java.util.concurrent.RejectedExecutionException e) {
       finishSend(ps, new OperationCanceledException("send")); // the handle's loop closed
-      releaseSubmissions();
+      owner.releaseSubmissions();
     }
   }
 
