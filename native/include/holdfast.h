@@ -1,4 +1,4 @@
-/* Holdfast public C API: event loop, ownership-token handle table, timers, TCP, UDP. */
+/* Holdfast public C API: event loop, ownership-token handle table, timers, TCP, UDP, pipes. */
 #ifndef HOLDFAST_H
 #define HOLDFAST_H
 
@@ -63,6 +63,8 @@ typedef uint64_t hf_token_t;
 
 /* Handle types. */
 enum { HF_TYPE_TIMER = 1, HF_TYPE_TCP_LISTENER = 2, HF_TYPE_TCP_STREAM = 3, HF_TYPE_UDP = 6 };
+/* Unix-domain pipes (see "Pipes" below). */
+enum { HF_TYPE_PIPE_LISTENER = 4, HF_TYPE_PIPE_STREAM = 5 };
 
 /* Event kinds delivered in the batch. */
 enum {
@@ -77,6 +79,9 @@ enum {
   HF_EV_RECV = 8,     /* a datagram (see "UDP" below for the arena layout) or a receive error */
   HF_EV_SEND = 9      /* result: 0 or error (HF_ECANCELED when closed); aux: request id */
 };
+/* A pipe received a handle: result = its type (> 0) and aux = its token, or result = an error
+ * (the fd was closed, e.g. HF_EOPNOTSUPP for a kind of fd no handle type wraps). */
+enum { HF_EV_HANDLE = 10 };
 
 /* One event; the layout is read directly by Java (little endian, 32 bytes). */
 typedef struct hf_event {
@@ -149,10 +154,19 @@ int hf_handle_transfer(hf_loop_t *loop, hf_token_t token, hf_token_t *out);
  * queued or events for it are undelivered. Call between batches, not from inside a dispatch.
  */
 int hf_handle_detach(hf_loop_t *loop, hf_token_t token, int *fd_out);
-/* Wraps a connected, non-blocking stream fd (from hf_handle_detach) in a new handle. */
+/*
+ * Wraps a connected, non-blocking stream fd (from hf_handle_detach) in a new handle whose type
+ * follows the fd: a TCP socket becomes HF_TYPE_TCP_STREAM, a Unix socket or an os pipe
+ * HF_TYPE_PIPE_STREAM.
+ */
 int hf_stream_adopt(hf_loop_t *loop, int fd, hf_token_t *out);
 /* Closes an fd that no handle owns (a detached fd whose adoption failed). */
 int hf_fd_close(int fd);
+/*
+ * Whether a live handle of any loop in this process owns fd (a detached fd in transit counts as
+ * owned until it is adopted or closed). Every fd a handle owns is in one process-wide registry.
+ */
+int hf_fd_owned(int fd);
 
 /* Timers (millisecond resolution). */
 int hf_timer_open(hf_loop_t *loop, hf_token_t *out);
@@ -193,6 +207,66 @@ int64_t hf_stream_try_write(hf_loop_t *loop, hf_token_t token, const hf_buf_t *b
 int hf_stream_shutdown(hf_loop_t *loop, hf_token_t token, uint64_t req);
 /* Bytes queued for writing and not yet taken by the kernel. */
 int64_t hf_stream_write_queue_size(hf_loop_t *loop, hf_token_t token);
+
+/*
+ * Pipes: Unix-domain stream sockets (named by a filesystem path, or by a Linux abstract name:
+ * sun_path[0] == '\0' and the name in the bytes after it, the length not counting a terminating
+ * NUL), socket pairs, and adopted fds (an os pipe end, a terminal, an inherited Unix socket).
+ * Pipe streams use every hf_stream_* call; hf_socket_address works on socket-backed ones.
+ *
+ * Writes to an fd that is no socket use writev, which raises SIGPIPE when the reader is gone: the
+ * process must ignore SIGPIPE (the JVM does; C programs set SIG_IGN) to get EPIPE instead.
+ */
+enum {
+  HF_PIPE_REPLACE_STALE = 1, /* bind: a socket file nobody listens on is unlinked and replaced */
+  HF_PIPE_READABLE = 2,      /* bind: make the socket file readable by all */
+  HF_PIPE_WRITABLE = 4       /* bind: make the socket file writable by all (connecting needs it) */
+};
+/*
+ * Creates a bound pipe listener. A path that exists gives HF_EADDRINUSE, even when the socket file
+ * was left by a dead process, unless HF_PIPE_REPLACE_STALE is set: then a connect probes the file
+ * and, if it is a socket nobody listens on (ECONNREFUSED), it is unlinked and the bind retried.
+ * The permission flags apply to filesystem paths only (HF_EINVAL for an abstract name).
+ */
+int hf_pipe_bind(hf_loop_t *loop, const struct sockaddr *addr, socklen_t len, int flags,
+                 hf_token_t *out);
+int hf_pipe_listen(hf_loop_t *loop, hf_token_t token, int backlog);
+/*
+ * Connects without blocking; the outcome arrives as HF_EV_CONNECT with aux = req: HF_ENOENT for a
+ * missing path, HF_ECONNREFUSED for a file that is no socket or has no listener, HF_EAGAIN when
+ * the listener's backlog is full. The handle stays open until its owner closes it.
+ */
+int hf_pipe_connect(hf_loop_t *loop, const struct sockaddr *addr, socklen_t len, uint64_t req,
+                    hf_token_t *out);
+/* Two connected pipe streams (socketpair, close-on-exec and non-blocking). */
+int hf_pipe_pair(hf_loop_t *loop, hf_token_t out[2]);
+/*
+ * Adopts fd as a pipe stream: the handle owns it from now on (it is made non-blocking and
+ * close-on-exec; O_NONBLOCK is a property of the open file, seen by every process sharing it).
+ * HF_EEXIST if a live handle of any loop already owns fd; HF_EBADF if fd is not open; HF_EINVAL
+ * for an fd that is no stream (a regular file, a datagram or listening socket); HF_EAFNOSUPPORT
+ * for a socket that is not a Unix socket; HF_EPERM if the kernel cannot poll it. On error the
+ * caller keeps fd.
+ */
+int hf_pipe_open(hf_loop_t *loop, int fd, hf_token_t *out);
+/* Credentials of the peer process (SO_PEERCRED: at connect time, or at socketpair time). */
+typedef struct hf_peer_cred {
+  int32_t pid;
+  uint32_t uid;
+  uint32_t gid;
+} hf_peer_cred_t;
+int hf_pipe_peer_credentials(hf_loop_t *loop, hf_token_t token, hf_peer_cred_t *out);
+/* 1 if the pipe stream's fd is a socket (it can pass handles), 0 if not (an os pipe, a tty). */
+int hf_pipe_is_socket(hf_loop_t *loop, hf_token_t token);
+/*
+ * Queues fd (from hf_handle_detach) to be passed to the peer with SCM_RIGHTS, in order with the
+ * stream's writes; completes as HF_EV_WRITE with aux = req. It travels as one byte of data that
+ * carries the fd and is sent alone; the receiving pipe takes that byte out of the data and reports
+ * the fd as HF_EV_HANDLE after the data before it. From a return >= 0 on, the loop owns fd and
+ * closes its copy once sent, failed or canceled; on an error return the caller keeps it.
+ * HF_ENOTSOCK for a pipe that is no socket.
+ */
+int64_t hf_pipe_write_handle(hf_loop_t *loop, hf_token_t token, int fd, uint64_t req);
 
 /*
  * UDP sockets (HF_TYPE_UDP). hf_udp_open makes a handle without a socket; the socket (of the

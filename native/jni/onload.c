@@ -18,6 +18,7 @@ JNIEXPORT jint JNI_OnLoad(JavaVM *vm, void *reserved) {
       hf_jni_register_tcp(env) || hf_jni_register_stream(env) || hf_jni_register_errors(env) ||
       hf_jni_register_memory(env) || hf_jni_register_udp(env))
     return JNI_ERR;
+  if (hf_jni_register_pipe(env)) return JNI_ERR;
   return JNI_VERSION_1_8;
 }
 

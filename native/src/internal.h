@@ -6,6 +6,7 @@
 #include "holdfast.h"
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 #define HF__EXPORT __attribute__((visibility("default")))
 
@@ -13,6 +14,7 @@
 typedef struct hf__write_req {
   struct hf__write_req *next;
   uint64_t req;
+  int fd;       /* an fd passed with this request's one byte (SCM_RIGHTS), or -1 */
   int count;    /* descriptors left */
   int index;    /* first unsent descriptor */
   hf_buf_t bufs[]; /* bufs[index].base/len are advanced as the kernel takes bytes */
@@ -31,6 +33,15 @@ enum {
   HF__U_STALLED = 128 /* test hook: behave as if the kernel were full */
 };
 
+/* Handle properties: facts about the fd, kept when the flags are reset. */
+enum { HF__P_NOT_SOCKET = 1 /* an os pipe or tty: writev, no shutdown(2), no fd passing */ };
+
+static inline bool hf__is_stream(int type) {
+  return type == HF_TYPE_TCP_STREAM || type == HF_TYPE_PIPE_STREAM;
+}
+static inline bool hf__is_listener(int type) {
+  return type == HF_TYPE_TCP_LISTENER || type == HF_TYPE_PIPE_LISTENER;
+}
 struct hf__udp_req;
 
 typedef struct hf__handle {
@@ -39,6 +50,7 @@ typedef struct hf__handle {
   int fd;
   uint32_t want; /* interest registered with the backend */
   uint32_t flags;
+  uint32_t props;
   /* timers */
   uint64_t due;
   uint64_t repeat;
@@ -121,6 +133,29 @@ int64_t hf__timers_next(hf_loop_t *loop);
 /* Streams. */
 void hf__stream_io(hf_loop_t *loop, hf__handle_t *h, uint32_t events);
 void hf__stream_cancel(hf_loop_t *loop, hf__handle_t *h);
+/* Wraps a fresh socket fd in a stream handle of type and starts connecting (closes fd on error). */
+int hf__stream_connect(hf_loop_t *loop, int fd, int type, const struct sockaddr *addr,
+                       socklen_t len, uint64_t req, hf_token_t *out);
+/* Queues fd to be passed with one byte; the request owns fd from then on. */
+int hf__stream_queue_handle(hf_loop_t *loop, hf__handle_t *h, int fd, uint64_t req);
+
+/* The process-wide registry of fds owned by handles (fdreg.c). */
+/* Marks fd owned; exclusive: HF_EEXIST if it already is. HF_ENOMEM if the registry cannot grow. */
+int hf__fd_claim(int fd, bool exclusive);
+void hf__fd_release(int fd);
+/* Releases then closes fd: the number is free in the registry before the kernel can reuse it. */
+void hf__fd_close(int fd);
+
+/* Pipes (pipe.c). */
+#define HF__PASS_FDS_MAX 16 /* fds taken from one message; the kernel closes any beyond */
+/* The stream handle type an fd can be wrapped in, and its properties; an error for other fds. */
+int hf__fd_classify(int fd, int *type, uint32_t *props);
+/* recvmsg into buf, collecting passed fds (close-on-exec) into fds. Returns bytes or -1/errno. */
+ssize_t hf__pipe_recv(hf__handle_t *h, void *buf, size_t len, int *fds, int *nfds);
+/* Wraps received fds in handles and reports each as HF_EV_HANDLE of h (or closes it). */
+void hf__pipe_wrap_received(hf_loop_t *loop, hf__handle_t *h, const int *fds, int nfds);
+/* Closing pipe token: undelivered HF_EV_HANDLE events are dropped and their handles closed. */
+void hf__pipe_discard_handles(hf_loop_t *loop, hf_token_t token);
 
 /* UDP. */
 void hf__udp_io(hf_loop_t *loop, hf__handle_t *h, uint32_t events);

@@ -130,6 +130,12 @@ int hf__handle_new(hf_loop_t *loop, int type, int fd, hf__handle_t **out) {
     hf__slot_unalloc(loop, index);
     return HF_ENOMEM;
   }
+  /* From here on the fd is owned: a claim only fails when the registry cannot grow. */
+  if (fd >= 0 && hf__fd_claim(fd, false) < 0) {
+    free(h);
+    hf__slot_unalloc(loop, index);
+    return HF_ENOMEM;
+  }
   h->type = type;
   h->fd = fd;
   h->heap_index = -1;
@@ -194,6 +200,18 @@ void hf__drop_events(hf_loop_t *loop, hf_token_t token, uint32_t kind) {
   }
 }
 
+/* A connect that completed but was not delivered before its handle closed reports canceled. */
+static void hf__cancel_undelivered_connect(hf_loop_t *loop, hf_token_t token) {
+  for (uint32_t i = 0; i < loop->batch_count; i++) {
+    hf_event_t *e = &loop->events[i];
+    if (e->token == token && e->kind == HF_EV_CONNECT) e->result = HF_ECANCELED;
+  }
+  for (uint32_t i = 0; i < loop->pending_count; i++) {
+    hf_event_t *e = &loop->pending[(loop->pending_head + i) % loop->pending_capacity];
+    if (e->token == token && e->kind == HF_EV_CONNECT) e->result = HF_ECANCELED;
+  }
+}
+
 HF__EXPORT int hf_close(hf_loop_t *loop, hf_token_t token, int abortive) {
   int err;
   hf__handle_t *h = hf__lookup(loop, token, 0, &err);
@@ -201,6 +219,8 @@ HF__EXPORT int hf_close(hf_loop_t *loop, hf_token_t token, int abortive) {
   loop->slots[HF_TOKEN_SLOT(token)].closing = true;
   /* Reads and expiries fetched but not yet dispatched must not reach a closed handle. */
   hf__drop_events(loop, token, HF_EV_READ);
+  hf__cancel_undelivered_connect(loop, token);
+  if (h->type == HF_TYPE_PIPE_STREAM) hf__pipe_discard_handles(loop, token);
   hf__drop_events(loop, token, HF_EV_RECV);
   if (h->type == HF_TYPE_TIMER) {
     hf__timer_unschedule(loop, h);
@@ -213,7 +233,7 @@ HF__EXPORT int hf_close(hf_loop_t *loop, hf_token_t token, int abortive) {
       struct linger lg = {.l_onoff = 1, .l_linger = 0};
       setsockopt(h->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
     }
-    close(h->fd);
+    hf__fd_close(h->fd);
     h->fd = -1;
   }
   if (h->type == HF_TYPE_UDP) hf__udp_cancel(loop, h);

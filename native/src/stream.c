@@ -1,4 +1,4 @@
-/* Byte streams over a non-blocking socket: reading into the arena, ordered writes, shutdown. */
+/* Byte streams (TCP and pipes): reading into the arena, ordered writes, shutdown, accepting. */
 #define _GNU_SOURCE
 #include "internal.h"
 
@@ -29,13 +29,68 @@ static int hf__stream_rewatch(hf_loop_t *loop, hf__handle_t *h) {
   return hf__watch(loop, h, hf__stream_want(h));
 }
 
-/* sendmsg with MSG_NOSIGNAL: a peer that is gone yields EPIPE, never SIGPIPE. */
-static ssize_t hf__send(int fd, struct iovec *iov, int count) {
-  struct msghdr msg = {.msg_iov = iov, .msg_iovlen = (size_t)count};
+/* The byte that carries a passed fd (see hf_pipe_write_handle). */
+static const uint8_t hf__handle_byte = 0;
+
+/*
+ * sendmsg with MSG_NOSIGNAL: a peer that is gone yields EPIPE, never SIGPIPE. pass_fd >= 0 rides
+ * along as SCM_RIGHTS. An fd that is no socket (ENOTSOCK: an os pipe) is written with writev from
+ * then on; its EPIPE relies on SIGPIPE being ignored.
+ */
+static ssize_t hf__send(hf__handle_t *h, struct iovec *iov, int count, int pass_fd) {
   ssize_t n;
-  do n = sendmsg(fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
+  if (!(h->props & HF__P_NOT_SOCKET)) {
+    union {
+      struct cmsghdr align;
+      char buf[CMSG_SPACE(sizeof(int))];
+    } ctrl;
+    struct msghdr msg = {.msg_iov = iov, .msg_iovlen = (size_t)count};
+    if (pass_fd >= 0) {
+      memset(&ctrl, 0, sizeof ctrl);
+      msg.msg_control = ctrl.buf;
+      msg.msg_controllen = sizeof ctrl.buf;
+      struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+      c->cmsg_level = SOL_SOCKET;
+      c->cmsg_type = SCM_RIGHTS;
+      c->cmsg_len = CMSG_LEN(sizeof(int));
+      memcpy(CMSG_DATA(c), &pass_fd, sizeof(int));
+    }
+    do n = sendmsg(h->fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
+    while (n < 0 && errno == EINTR);
+    if (n >= 0 || errno != ENOTSOCK || pass_fd >= 0) return n;
+    h->props |= HF__P_NOT_SOCKET;
+  }
+  do n = writev(h->fd, iov, count);
   while (n < 0 && errno == EINTR);
   return n;
+}
+
+/*
+ * Half-closes the writing side. An fd that is no socket has no shutdown(2): a read-only one has
+ * nothing to end; a write-only one (a pipe's write end) is replaced by /dev/null under the same
+ * number, which closes the pipe's write end so the reader sees EOF while the handle keeps its fd.
+ */
+static int hf__shutdown_fd(hf_loop_t *loop, hf__handle_t *h) {
+  if (!(h->props & HF__P_NOT_SOCKET)) {
+    if (shutdown(h->fd, SHUT_WR) == 0) return 0;
+    if (errno != ENOTSOCK) return -errno;
+    h->props |= HF__P_NOT_SOCKET;
+  }
+  int mode = fcntl(h->fd, F_GETFL);
+  if (mode < 0) return -errno;
+  if ((mode & O_ACCMODE) == O_RDONLY) return 0;
+  if ((mode & O_ACCMODE) != O_WRONLY) return HF_ENOTSOCK;
+  int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+  if (null < 0) return -errno;
+  hf__watch(loop, h, 0); /* /dev/null cannot be polled; nothing is left to write anyway */
+  int rc = dup3(null, h->fd, O_CLOEXEC) < 0 ? -errno : 0;
+  close(null);
+  return rc;
+}
+
+static void hf__req_free(hf__write_req_t *r) {
+  if (r->fd >= 0) hf__fd_close(r->fd); /* our copy of a passed fd: sent, failed or canceled */
+  free(r);
 }
 
 static void hf__finish_shutdown(hf_loop_t *loop, hf__handle_t *h) {
@@ -44,7 +99,7 @@ static void hf__finish_shutdown(hf_loop_t *loop, hf__handle_t *h) {
     return;
   h->flags &= ~(uint32_t)HF__S_SHUTDOWN_PENDING;
   h->flags |= HF__S_SHUT;
-  int result = shutdown(h->fd, SHUT_WR) < 0 ? -errno : 0;
+  int result = hf__shutdown_fd(loop, h);
   hf__emit(loop, h->token, HF_EV_SHUTDOWN, result, h->shutdown_req, 0, 0);
 }
 
@@ -55,7 +110,7 @@ static void hf__fail_writes(hf_loop_t *loop, hf__handle_t *h, int result) {
     h->wq_head = r->next;
     for (int i = r->index; i < r->count; i++) h->wq_bytes -= (int64_t)r->bufs[i].len;
     hf__emit(loop, h->token, HF_EV_WRITE, result, r->req, 0, (uint32_t)h->wq_bytes);
-    free(r);
+    hf__req_free(r);
   }
   h->wq_tail = NULL;
   h->wq_bytes = 0;
@@ -65,11 +120,21 @@ static void hf__fail_writes(hf_loop_t *loop, hf__handle_t *h, int result) {
 static void hf__flush_writes(hf_loop_t *loop, hf__handle_t *h) {
   while (h->wq_head != NULL) {
     struct iovec iov[HF__IOV_BATCH];
-    int n = 0;
-    for (hf__write_req_t *r = h->wq_head; r != NULL && n < HF__IOV_BATCH; r = r->next)
+    int n = 0, pass_fd = -1;
+    for (hf__write_req_t *r = h->wq_head; r != NULL && n < HF__IOV_BATCH; r = r->next) {
+      /* A passed fd goes alone with its byte: the kernel attaches it to a message's first
+       * buffer, and the receiver finds it on the last byte it reads with it. */
+      if (r->fd >= 0) {
+        if (n == 0) {
+          pass_fd = r->fd;
+          iov[n++] = (struct iovec){(void *)r->bufs[r->index].base, r->bufs[r->index].len};
+        }
+        break;
+      }
       for (int i = r->index; i < r->count && n < HF__IOV_BATCH; i++)
         iov[n++] = (struct iovec){(void *)r->bufs[i].base, r->bufs[i].len};
-    ssize_t sent = n > 0 ? hf__send(h->fd, iov, n) : 0;
+    }
+    ssize_t sent = n > 0 ? hf__send(h, iov, n, pass_fd) : 0;
     if (sent < 0) {
       if (errno == EAGAIN || errno == EWOULDBLOCK) break;
       hf__fail_writes(loop, h, -errno);
@@ -90,7 +155,7 @@ static void hf__flush_writes(hf_loop_t *loop, hf__handle_t *h) {
       h->wq_head = r->next;
       if (h->wq_head == NULL) h->wq_tail = NULL;
       hf__emit(loop, h->token, HF_EV_WRITE, 0, r->req, 0, (uint32_t)h->wq_bytes);
-      free(r);
+      hf__req_free(r);
     }
     if ((size_t)sent < offered) break; /* the kernel is full: wait for writability */
   }
@@ -102,11 +167,21 @@ static void hf__read_once(hf_loop_t *loop, hf__handle_t *h) {
   if (room < HF__READ_MIN && room < loop->arena_size) return; /* next poll, after the batch drains */
   if (room > HF__READ_CHUNK) room = HF__READ_CHUNK;
   ssize_t n;
-  do n = read(h->fd, loop->arena + loop->arena_used, room);
-  while (n < 0 && errno == EINTR);
+  int fds[HF__PASS_FDS_MAX], nfds = 0;
+  if (h->type == HF_TYPE_PIPE_STREAM && !(h->props & HF__P_NOT_SOCKET)) {
+    n = hf__pipe_recv(h, loop->arena + loop->arena_used, room, fds, &nfds);
+  } else {
+    do n = read(h->fd, loop->arena + loop->arena_used, room);
+    while (n < 0 && errno == EINTR);
+  }
   if (n > 0) {
-    hf__emit(loop, h->token, HF_EV_READ, (int32_t)n, 0, loop->arena_used, (uint32_t)n);
-    loop->arena_used += (uint32_t)n;
+    /* The last byte of a read that brought fds is the byte that carried them, not data. */
+    uint32_t data = (uint32_t)n - (nfds > 0 ? 1u : 0u);
+    if (data > 0) {
+      hf__emit(loop, h->token, HF_EV_READ, (int32_t)data, 0, loop->arena_used, data);
+      loop->arena_used += data;
+    }
+    if (nfds > 0) hf__pipe_wrap_received(loop, h, fds, nfds);
     return;
   }
   if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
@@ -141,10 +216,12 @@ static void hf__accept_some(hf_loop_t *loop, hf__handle_t *lh) {
       hf__emit(loop, lh->token, HF_EV_ACCEPT, -err, 0, 0, 0);
       return;
     }
+    /* The new stream is of the listener's family. */
+    int type = lh->type == HF_TYPE_PIPE_LISTENER ? HF_TYPE_PIPE_STREAM : HF_TYPE_TCP_STREAM;
     int one = 1;
-    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    if (type == HF_TYPE_TCP_STREAM) setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     hf__handle_t *h;
-    if (hf__handle_new(loop, HF_TYPE_TCP_STREAM, fd, &h) < 0) {
+    if (hf__handle_new(loop, type, fd, &h) < 0) {
       close(fd);
       hf__emit(loop, lh->token, HF_EV_ACCEPT, HF_ENOMEM, 0, 0, 0);
       return;
@@ -154,11 +231,11 @@ static void hf__accept_some(hf_loop_t *loop, hf__handle_t *lh) {
 }
 
 void hf__stream_io(hf_loop_t *loop, hf__handle_t *h, uint32_t events) {
-  if (h->type == HF_TYPE_TCP_LISTENER) {
+  if (hf__is_listener(h->type)) {
     if (h->flags & HF__S_LISTENING) hf__accept_some(loop, h);
     return;
   }
-  if (h->type != HF_TYPE_TCP_STREAM) return;
+  if (!hf__is_stream(h->type)) return;
   hf_token_t token = h->token;
   if ((h->flags & HF__S_CONNECTING) && (events & (HF__WANT_WRITE | HF__READY_ERROR))) {
     int so_error = 0;
@@ -194,7 +271,43 @@ void hf__stream_cancel(hf_loop_t *loop, hf__handle_t *h) {
 }
 
 static hf__handle_t *hf__stream_lookup(hf_loop_t *loop, hf_token_t token, int *err) {
-  return hf__lookup(loop, token, HF_TYPE_TCP_STREAM, err);
+  hf__handle_t *h = hf__lookup(loop, token, 0, err);
+  if (h != NULL && !hf__is_stream(h->type)) {
+    *err = HF_EWRONGTYPE;
+    return NULL;
+  }
+  return h;
+}
+
+int hf__stream_connect(hf_loop_t *loop, int fd, int type, const struct sockaddr *addr,
+                       socklen_t len, uint64_t req, hf_token_t *out) {
+  hf__handle_t *h;
+  int err = hf__handle_new(loop, type, fd, &h);
+  if (err < 0) {
+    close(fd);
+    return err;
+  }
+  h->connect_req = req;
+  int rc = connect(fd, addr, len);
+  int connect_err = rc < 0 ? errno : 0;
+  if (rc == 0) {
+    err = hf__emit(loop, h->token, HF_EV_CONNECT, 0, req, 0, 0);
+  } else if (connect_err != EINPROGRESS && connect_err != EINTR) {
+    /* Reported through the completion; the handle stays open until its owner closes it. (EINTR:
+     * a non-blocking connect goes on in the background, as with EINPROGRESS; retrying it would
+     * only report EALREADY.) */
+    err = hf__emit(loop, h->token, HF_EV_CONNECT, -connect_err, req, 0, 0);
+  } else {
+    h->flags |= HF__S_CONNECTING;
+    err = hf__watch(loop, h, HF__WANT_WRITE);
+  }
+  if (err < 0) {
+    /* The caller gets an error and no token: leave no handle (and no fd) behind. */
+    hf_close(loop, h->token, 0);
+    return err;
+  }
+  *out = h->token;
+  return 0;
 }
 
 HF__EXPORT int hf_stream_read_start(hf_loop_t *loop, hf_token_t token) {
@@ -220,6 +333,7 @@ static int hf__enqueue(hf__handle_t *h, const hf_buf_t *bufs, int count, size_t 
   if (r == NULL) return HF_ENOMEM;
   r->next = NULL;
   r->req = req;
+  r->fd = -1;
   r->count = count;
   r->index = 0;
   memcpy(r->bufs, bufs, (size_t)count * sizeof(hf_buf_t));
@@ -235,7 +349,7 @@ static int hf__enqueue(hf__handle_t *h, const hf_buf_t *bufs, int count, size_t 
   return 0;
 }
 
-static ssize_t hf__send_bufs(int fd, const hf_buf_t *bufs, int count, size_t *total) {
+static ssize_t hf__send_bufs(hf__handle_t *h, const hf_buf_t *bufs, int count, size_t *total) {
   struct iovec iov[HF__IOV_BATCH];
   int n = count < HF__IOV_BATCH ? count : HF__IOV_BATCH;
   *total = 0;
@@ -243,7 +357,7 @@ static ssize_t hf__send_bufs(int fd, const hf_buf_t *bufs, int count, size_t *to
     iov[i] = (struct iovec){(void *)bufs[i].base, bufs[i].len};
     *total += bufs[i].len;
   }
-  return hf__send(fd, iov, n);
+  return hf__send(h, iov, n, -1);
 }
 
 HF__EXPORT int64_t hf_stream_write(hf_loop_t *loop, hf_token_t token, const hf_buf_t *bufs,
@@ -256,7 +370,7 @@ HF__EXPORT int64_t hf_stream_write(hf_loop_t *loop, hf_token_t token, const hf_b
   size_t skip = 0;
   if (h->wq_head == NULL && !(h->flags & HF__S_CONNECTING)) {
     size_t offered;
-    ssize_t n = hf__send_bufs(h->fd, bufs, count, &offered);
+    ssize_t n = hf__send_bufs(h, bufs, count, &offered);
     if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
       hf__emit(loop, token, HF_EV_WRITE, -errno, req, 0, 0);
       return 0;
@@ -285,7 +399,7 @@ HF__EXPORT int64_t hf_stream_try_write(hf_loop_t *loop, hf_token_t token, const 
   if (h->flags & (HF__S_SHUT | HF__S_SHUTDOWN_PENDING)) return HF_EBUSYSTATE;
   if (h->wq_head != NULL || (h->flags & HF__S_CONNECTING)) return 0;
   size_t offered;
-  ssize_t n = hf__send_bufs(h->fd, bufs, count, &offered);
+  ssize_t n = hf__send_bufs(h, bufs, count, &offered);
   if (n < 0) return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -errno;
   return n;
 }
@@ -305,4 +419,15 @@ HF__EXPORT int64_t hf_stream_write_queue_size(hf_loop_t *loop, hf_token_t token)
   int err;
   hf__handle_t *h = hf__stream_lookup(loop, token, &err);
   return h == NULL ? err : h->wq_bytes;
+}
+
+int hf__stream_queue_handle(hf_loop_t *loop, hf__handle_t *h, int fd, uint64_t req) {
+  if (h->flags & (HF__S_SHUT | HF__S_SHUTDOWN_PENDING)) return HF_EBUSYSTATE;
+  hf_buf_t buf = {&hf__handle_byte, 1};
+  int rc = hf__enqueue(h, &buf, 1, 0, req);
+  if (rc < 0) return rc;
+  h->wq_tail->fd = fd;
+  if (!(h->flags & HF__S_CONNECTING)) hf__flush_writes(loop, h);
+  rc = hf__stream_rewatch(loop, h);
+  return rc < 0 ? rc : 0;
 }

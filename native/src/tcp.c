@@ -55,39 +55,14 @@ HF__EXPORT int hf_tcp_connect(hf_loop_t *loop, const struct sockaddr *addr, sock
                               uint64_t req, hf_token_t *out) {
   int fd = hf__tcp_socket(addr, len);
   if (fd < 0) return fd;
-  hf__handle_t *h;
-  int err = hf__handle_new(loop, HF_TYPE_TCP_STREAM, fd, &h);
-  if (err < 0) {
-    close(fd);
-    return err;
-  }
   hf__setopt(fd, IPPROTO_TCP, TCP_NODELAY, 1);
-  h->connect_req = req;
-  int rc = connect(fd, addr, len);
-  int connect_err = rc < 0 ? errno : 0;
-  if (rc == 0) {
-    err = hf__emit(loop, h->token, HF_EV_CONNECT, 0, req, 0, 0);
-  } else if (connect_err != EINPROGRESS && connect_err != EINTR) {
-    /* Reported through the completion; the handle stays open until its owner closes it. (EINTR:
-     * a non-blocking connect goes on in the background, as with EINPROGRESS; retrying it would
-     * only report EALREADY.) */
-    err = hf__emit(loop, h->token, HF_EV_CONNECT, -connect_err, req, 0, 0);
-  } else {
-    h->flags |= HF__S_CONNECTING;
-    err = hf__watch(loop, h, HF__WANT_WRITE);
-  }
-  if (err < 0) {
-    /* The caller gets an error and no token: leave no handle (and no fd) behind. */
-    hf_close(loop, h->token, 0);
-    return err;
-  }
-  *out = h->token;
-  return 0;
+  return hf__stream_connect(loop, fd, HF_TYPE_TCP_STREAM, addr, len, req, out);
 }
 
 static hf__handle_t *hf__socket_lookup(hf_loop_t *loop, hf_token_t token, int *err) {
   hf__handle_t *h = hf__lookup(loop, token, 0, err);
-  if (h != NULL && h->type != HF_TYPE_TCP_STREAM && h->type != HF_TYPE_TCP_LISTENER) {
+  /* Socket calls shared by TCP and pipes (a pipe that is no socket gets the kernel's ENOTSOCK). */
+  if (h != NULL && !hf__is_stream(h->type) && !hf__is_listener(h->type)) {
     *err = HF_EWRONGTYPE;
     return NULL;
   }

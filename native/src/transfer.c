@@ -56,15 +56,16 @@ static bool hf__has_pending(hf_loop_t *loop, hf_token_t token) {
 
 HF__EXPORT int hf_handle_detach(hf_loop_t *loop, hf_token_t token, int *fd_out) {
   int err;
-  hf__handle_t *h = hf__lookup(loop, token, HF_TYPE_TCP_STREAM, &err);
+  hf__handle_t *h = hf__lookup(loop, token, 0, &err);
   if (h == NULL) return err;
+  if (!hf__is_stream(h->type)) return HF_EWRONGTYPE;
   if (h->wq_head != NULL || (h->flags & (HF__S_CONNECTING | HF__S_SHUTDOWN_PENDING)) ||
       hf__has_pending(loop, token))
     return HF_EBUSYSTATE;
   uint32_t index = HF_TOKEN_SLOT(token);
   if ((err = hf__defer_release(loop, index)) < 0) return err;
   hf__watch(loop, h, 0);
-  *fd_out = h->fd;
+  *fd_out = h->fd; /* stays in the fd registry while in transit: nobody else may adopt it */
   free(h);
   loop->slots[index].handle = NULL;
   loop->slots[index].closing = true;
@@ -74,11 +75,19 @@ HF__EXPORT int hf_handle_detach(hf_loop_t *loop, hf_token_t token, int *fd_out) 
 
 HF__EXPORT int hf_stream_adopt(hf_loop_t *loop, int fd, hf_token_t *out) {
   if (fd < 0) return HF_EBADF;
-  hf__handle_t *h;
-  int err = hf__handle_new(loop, HF_TYPE_TCP_STREAM, fd, &h);
+  int type;
+  uint32_t props;
+  int err = hf__fd_classify(fd, &type, &props);
   if (err < 0) return err;
+  hf__handle_t *h;
+  err = hf__handle_new(loop, type, fd, &h);
+  if (err < 0) return err;
+  h->props = props;
   *out = h->token;
   return 0;
 }
 
-HF__EXPORT int hf_fd_close(int fd) { return close(fd) < 0 ? -errno : 0; }
+HF__EXPORT int hf_fd_close(int fd) {
+  hf__fd_release(fd);
+  return close(fd) < 0 ? -errno : 0;
+}

@@ -97,6 +97,7 @@ static int hf__udp_make_socket(hf_loop_t *loop, hf__handle_t *h, int family,
   if (err == 0 && family == AF_INET6)
     err = hf__udp_setopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, (h->udp_flags & HF_UDP_IPV6ONLY) ? 1 : 0);
   if (err == 0 && bind(fd, addr, len) < 0) err = -errno;
+  if (err == 0) err = hf__fd_claim(fd, false); /* owned from here on (process-wide registry) */
   if (err < 0) {
     close(fd);
     return err;

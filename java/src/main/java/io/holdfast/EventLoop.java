@@ -508,7 +508,9 @@ public final class EventLoop implements AutoCloseable {
     for (int round = 0; round < 1000; round++) {
       runTasks();
       for (HandleBase h : bySlot) {
-        if (h != null) h.closeWith(false, "its loop was closed");
+        if (h == null) continue;
+        h.loopClosing(); // e.g. a move still waiting for its stream to be quiet gives up
+        h.closeWith(false, "its loop was closed");
       }
       if (handleCount == 0 && tasks.isEmpty()) break;
       int n = LoopNative.poll(ptr, 0);

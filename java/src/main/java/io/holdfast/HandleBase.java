@@ -24,6 +24,7 @@ abstract class HandleBase implements Handle {
   static final int EV_SHUTDOWN = 5;
   static final int EV_TIMER = 6;
   static final int EV_CLOSE = 7;
+  static final int EV_HANDLE = 10;
 
   private static final VarHandle STATE;
 
@@ -64,6 +65,9 @@ abstract class HandleBase implements Handle {
 
   /** Called on the loop thread once the handle's last event was delivered. */
   void onClosed() {}
+
+  /** Called on the loop thread when the loop starts closing, before its handles are closed. */
+  void loopClosing() {}
 
   @Override
   public final EventLoop loop() {

@@ -95,6 +95,17 @@ final class Handles {
     return null;
   }
 
+  /** Runs c where the loop may be touched; checked exceptions other than IOException wrapped. */
+  static <T> T call(EventLoop loop, java.util.concurrent.Callable<T> c) throws java.io.IOException {
+    try {
+      return loop.call(c);
+    } catch (java.io.IOException | RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new java.io.IOException(e);
+    }
+  }
+
   static String typeName(int nativeType) {
     switch (nativeType) {
       case 1:
@@ -103,6 +114,10 @@ final class Handles {
         return "TcpListener";
       case 3:
         return "TcpStream";
+      case 4:
+        return "PipeListener";
+      case 5:
+        return "PipeStream";
       case 6:
         return "UdpSocket";
       default:

@@ -11,7 +11,10 @@ import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** The stream machinery shared by TCP streams and later pipes: reads, ordered writes, shutdown. */
+/**
+ * The stream machinery shared by TCP streams and pipes: reads, ordered writes, shutdown, moving
+ * ownership, and (for pipes) handles received in order with the data.
+ */
 abstract class StreamBase extends HandleBase implements Stream {
   static final int MAX_BUFFERS = 1024;
 
@@ -36,16 +39,17 @@ abstract class StreamBase extends HandleBase implements Stream {
   private volatile boolean needDrain;
   private volatile Runnable drainHandler;
   private volatile boolean shutdownRequested;
-  private volatile boolean reading;
+  volatile boolean reading;
   private volatile long bytesRead;
   private volatile long bytesWritten;
   volatile SocketAddress localAddress;
   volatile SocketAddress remoteAddress;
   final boolean allowHalfOpen;
   /* Loop thread only. */
-  private ReadHandler readHandler;
+  ReadHandler readHandler;
   private final ArrayDeque<WriteRequest> inflight = new ArrayDeque<>();
-  private ArrayDeque<ByteBuffer> held; // data read while not reading, kept for the next readStart
+  ArrayDeque<Object> held; // data (and received handles) arriving while not reading
+  ArrayDeque<Runnable> gate; // writes and shutdowns waiting behind a handle send (PipeStream)
   private boolean eofSeen;
   private boolean eofDelivered;
   private boolean shutdownPending;
@@ -56,9 +60,10 @@ abstract class StreamBase extends HandleBase implements Stream {
   private long nextRequest = 1;
   long lastActivityNanos = System.nanoTime();
   /* Moving ownership (loop thread). */
-  private StreamBase successor; // the new owner after a same-loop transfer
+  StreamBase successor; // the new owner after a same-loop transfer
   private boolean detached; // the fd left this loop
-  private Runnable pendingMove; // a cross-loop move waiting for the stream to be quiet
+  Runnable pendingMove; // a cross-loop move waiting for the stream to be quiet
+  private java.util.function.Consumer<IOException> pendingMoveFailure;
 
   StreamBase(EventLoop loop, long token, boolean allowHalfOpen) {
     super(loop, token);
@@ -104,10 +109,11 @@ abstract class StreamBase extends HandleBase implements Stream {
 
   private void deliverHeld() {
     while (isOpen() && reading && held != null && !held.isEmpty()) {
-      ByteBuffer data = held.poll();
+      Object item = held.poll();
       ReadHandler h = readHandler;
       try {
-        h.onData(this, data);
+        if (item instanceof ByteBuffer) h.onData(this, (ByteBuffer) item);
+        else deliverHandle(h, (HandleBase) item);
       } catch (Throwable t) {
         loop.report(this, t);
       }
@@ -170,6 +176,11 @@ abstract class StreamBase extends HandleBase implements Stream {
       }
     }
     closeWith(false, "after read error " + Errors.name(result));
+  }
+
+  /** Gives a received handle to the read handler; without one that takes handles it is closed. */
+  void deliverHandle(ReadHandler handler, HandleBase h) {
+    h.close();
   }
 
   private void deliverEnd() {
@@ -255,6 +266,10 @@ abstract class StreamBase extends HandleBase implements Stream {
   private void submit(WriteRequest req) {
     if (successor != null) {
       successor.submit(req); // queued before a same-loop move: the new owner writes it, in order
+      return;
+    }
+    if (gate != null) {
+      gate.add(() -> submit(req));
       return;
     }
     if ((!isOpen() && (!isMoved() || detached)) || loop.isClosed()) {
@@ -364,6 +379,10 @@ abstract class StreamBase extends HandleBase implements Stream {
   }
 
   private void startShutdown(Callback callback) {
+    if (gate != null) {
+      gate.add(() -> startShutdown(callback));
+      return;
+    }
     if (!isOpen()) {
       if (callback == null) return;
       if (inflight.isEmpty() || isFullyClosed() || isMoved()) {
@@ -487,6 +506,8 @@ abstract class StreamBase extends HandleBase implements Stream {
     n.inflight.addAll(inflight);
     inflight.clear();
     n.queuedBytes = queuedBytes;
+    n.gate = gate; // submissions waiting behind a handle send now wait in the new owner
+    gate = null;
     successor = n;
     reading = false;
     loop.unregister(this);
@@ -533,62 +554,114 @@ abstract class StreamBase extends HandleBase implements Stream {
     Objects.requireNonNull(onArrival, "onArrival");
     if (target.isClosed()) throw new IllegalArgumentException("target loop is closed");
     if (!markStale(MOVED, "moved to another loop")) throw closedException();
+    StreamBase old = this;
+    detachWhenQuiet(fd -> {
+      try {
+        target.execute(() -> {
+          long rc = StreamNative.adopt(target.ptr(), fd);
+          if (rc < 0) {
+            HandleNative.closeFd(fd);
+            target.report(null, Errors.exception((int) rc, "adopt", remoteAddress));
+            return;
+          }
+          StreamBase n = newOwner(target, rc);
+          n.takeStateFrom(old);
+          @SuppressWarnings("unchecked")
+          T arrived = (T) n;
+          try {
+            onArrival.accept(arrived);
+          } catch (Throwable t) {
+            target.report(n, t);
+          }
+        });
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        HandleNative.closeFd(fd); // the target closed meanwhile: nobody would own the fd
+      }
+    }, error -> {
+      if (!(error instanceof OperationCanceledException)) loop.report(this, error);
+    });
+  }
+
+  /**
+   * Takes the fd of this (already stale) stream out of its loop once the stream is quiet, then
+   * onFd gets it on this loop's thread; the fd stays registered as owned while in transit. onFail
+   * learns why not (canceled if the stream or its loop closed first).
+   */
+  final void detachWhenQuiet(java.util.function.IntConsumer onFd,
+      java.util.function.Consumer<IOException> onFail) {
     Runnable attempt = new Runnable() {
       @Override
       public void run() {
         pendingMove = null;
-        detachTo(target, onArrival, this);
+        pendingMoveFailure = null;
+        tryDetach(onFd, onFail, this);
       }
     };
     loop.execute(attempt);
   }
 
-  private <T extends StreamBase> void detachTo(EventLoop target,
-      java.util.function.Consumer<T> onArrival, Runnable retry) {
-    if (isFullyClosed() || detached) return;
+  private void tryDetach(java.util.function.IntConsumer onFd,
+      java.util.function.Consumer<IOException> onFail, Runnable retry) {
+    if (isFullyClosed() || detached) {
+      onFail.accept(new OperationCanceledException("move"));
+      return;
+    }
     if (reading) {
       StreamNative.readStop(loop.ptr(), token);
       reading = false;
     }
-    int fd = HandleNative.detach(loop.ptr(), token);
+    int fd = gate != null ? Errors.BUSY_STATE : HandleNative.detach(loop.ptr(), token);
     if (fd == Errors.BUSY_STATE) {
-      pendingMove = retry; // retried after this stream's next event
+      pendingMove = retry; // retried after this stream's next event, or when its gate opens
+      pendingMoveFailure = onFail;
       return;
     }
     if (fd < 0) {
-      loop.report(this, Errors.exception(fd, "detach", remoteAddress));
+      onFail.accept(Errors.exception(fd, "detach", remoteAddress));
       return;
     }
     detached = true;
     loop.unregister(this);
     updateActive();
-    StreamBase old = this;
-    try {
-      target.execute(() -> {
-        long rc = StreamNative.adopt(target.ptr(), fd);
-        if (rc < 0) {
-          HandleNative.closeFd(fd);
-          target.report(null, Errors.exception((int) rc, "adopt", remoteAddress));
-          return;
-        }
-        StreamBase n = newOwner(target, rc);
-        n.takeStateFrom(old);
-        @SuppressWarnings("unchecked")
-        T arrived = (T) n;
-        try {
-          onArrival.accept(arrived);
-        } catch (Throwable t) {
-          target.report(n, t);
-        }
-      });
-    } catch (java.util.concurrent.RejectedExecutionException e) {
-      HandleNative.closeFd(fd); // the target closed meanwhile: nobody would own the fd
+    onFd.accept(fd);
+  }
+
+  /** Its loop is closing: a move still waiting for quiet will not happen; close natively. */
+  @Override
+  void loopClosing() {
+    if (pendingMove == null) return;
+    java.util.function.Consumer<IOException> fail = pendingMoveFailure;
+    pendingMove = null;
+    pendingMoveFailure = null;
+    fail.accept(new OperationCanceledException("move"));
+    closeNow();
+  }
+
+  /**
+   * Queues a request whose native part is call(requestId) (a handle send) among the writes (loop
+   * thread). A negative result completes it, in write order, with error.apply(result).
+   */
+  final long submitNative(Callback callback, java.util.function.LongUnaryOperator call,
+      java.util.function.LongFunction<IOException> error) {
+    WriteRequest req = new WriteRequest(new ByteBuffer[0], 0, callback);
+    inflight.add(req);
+    long rc = call.applyAsLong(nextRequest++);
+    if (rc < 0) {
+      inflight.pollLast();
+      completeInOrder(req, error.apply(rc));
     }
+    updateActive();
+    return rc;
   }
 
   @Override
   void onClosed() {
     reading = false;
+    if (held != null) {
+      for (Object item : held) {
+        if (item instanceof HandleBase) ((HandleBase) item).close(); // received, never delivered
+      }
+    }
     held = null;
     // Native requests were canceled (in order) before the close event; what is left here never
     // reached the native queue and completes now, still in write order.

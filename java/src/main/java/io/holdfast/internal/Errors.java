@@ -70,6 +70,8 @@ public final class Errors {
   public static final int ENETUNREACH = code("ENETUNREACH");
   public static final int ETIMEDOUT = code("ETIMEDOUT");
   public static final int EACCES = code("EACCES");
+  public static final int ENOTSOCK = code("ENOTSOCK");
+  public static final int EOPNOTSUPP = code("EOPNOTSUPP");
   public static final int EISCONN = code("EISCONN");
   public static final int ENOTCONN = code("ENOTCONN");
   public static final int EDESTADDRREQ = code("EDESTADDRREQ");

@@ -3,7 +3,11 @@ package io.holdfast.internal;
 import io.holdfast.EventLoop;
 import io.holdfast.HandleClosedException;
 import io.holdfast.Holdfast;
+import io.holdfast.Handle;
 import io.holdfast.NativeIOException;
+import io.holdfast.PipeReadHandler;
+import io.holdfast.PipeStream;
+import io.holdfast.Stream;
 import io.holdfast.TcpListener;
 import io.holdfast.TcpStream;
 import io.holdfast.Timer;
@@ -94,6 +98,7 @@ public final class SelfTest {
       {"tcp loopback echo round trip", (Check) SelfTest::tcpEcho},
       {"refused connect gives ConnectException", (Check) SelfTest::refusedConnect},
       {"udp loopback round trip (sender address, order)", (Check) SelfTest::udpRoundTrip},
+      {"pipe passes a stream (SCM_RIGHTS)", (Check) SelfTest::pipePassesStream},
       {"fd count back to baseline", (Check) () -> fdsBackTo(baselineFds)},
     };
     for (Object[] c : checks) {
@@ -382,6 +387,32 @@ public final class SelfTest {
       }
       await(all, next[0] + " of " + count + " datagrams arrived");
       check(problem.get() == null, String.valueOf(problem.get()));
+    }
+  }
+
+  /** One pipe end of a second pair crosses a pair and carries bytes to its partner. */
+  private static void pipePassesStream() throws Exception {
+    try (EventLoop loop = EventLoop.create()) {
+      loop.start("holdfast-selftest-pipe");
+      PipeStream.Pair carrier = PipeStream.pair(loop);
+      PipeStream.Pair passenger = PipeStream.pair(loop);
+      CompletableFuture<Handle> arrived = new CompletableFuture<>();
+      carrier.second().readStart(new PipeReadHandler() {
+        @Override
+        public void onData(Stream s, ByteBuffer data) {}
+
+        @Override
+        public void onHandle(PipeStream pipe, Handle handle) {
+          arrived.complete(handle);
+        }
+      });
+      carrier.first().send(passenger.second(), null);
+      PipeStream moved = (PipeStream) await(arrived, "the passed stream arrived");
+      CompletableFuture<Void> read = new CompletableFuture<>();
+      passenger.first().readStart((s, data) -> read.complete(null));
+      moved.write(ByteBuffer.wrap(new byte[] {42}), null);
+      await(read, "bytes written through the passed stream arrived");
+      check(moved.peerCredentials().pid() == ProcessHandle.current().pid(), "peer pid differs");
     }
   }
 
