@@ -442,6 +442,15 @@ final class TlsConnection extends TlsCompletions {
     }
   }
 
+  /** A snapshot of the state machine, for diagnostics (loop thread). */
+  String describe() {
+    return "need=" + need + " hs=" + engine.getHandshakeStatus() + " queue=" + queue.size()
+        + " inflight=" + inflight.size() + " blocked=" + outboundBlocked + " innerQueue="
+        + inner.writeQueueSize() + " netIn=" + netIn.position() + " reading=" + userReading
+        + "/" + innerReading + " task=" + taskRunning + " stalledOnInbound=" + wrapStalledOnInbound
+        + " outboundDone=" + outboundDone + " closed=" + closed;
+  }
+
   // ---- user operations (loop thread) ----
 
   void readStart(TlsStream from, ReadHandler handler) {
