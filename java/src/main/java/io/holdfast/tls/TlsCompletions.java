@@ -5,13 +5,16 @@ import io.holdfast.EventLoop;
 import io.holdfast.HandleClosedException;
 import io.holdfast.OperationCanceledException;
 import io.holdfast.Stream;
+import io.holdfast.Timer;
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.security.cert.Certificate;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.SNIHostName;
@@ -29,6 +32,7 @@ abstract class TlsCompletions {
   /** Ciphertext records gathered into one transport write. */
   private static final int RECORDS_PER_WRITE = 4;
   private static final int POOL_MAX = 4;
+  static final ByteBuffer[] NO_DATA = new ByteBuffer[0];
 
   /** One transport write and the requests whose last bytes it carries. */
   private static final class Chunk {
@@ -66,9 +70,18 @@ abstract class TlsCompletions {
   private List<TlsHandshakeListener> listeners;
   private List<Runnable> closeCallbacks;
   private boolean fullyClosed;
+  final AtomicBoolean closing = new AtomicBoolean();
+  /* Shutdown (loop thread). */
+  private final long shutdownTimeoutMillis;
+  boolean closeOutboundWanted; // close_notify once every queued write was wrapped
+  boolean shutdownFinished;
+  boolean closeAfterShutdown;
+  Callback shutdownCallback;
+  private Timer deadline;
 
-  TlsCompletions(EventLoop loop) {
+  TlsCompletions(EventLoop loop, long shutdownTimeoutMillis) {
     this.loop = loop;
+    this.shutdownTimeoutMillis = shutdownTimeoutMillis;
   }
 
   abstract Stream innerStream();
@@ -78,6 +91,9 @@ abstract class TlsCompletions {
   abstract String requestedServerName();
 
   abstract void fail(IOException error);
+
+  /** Makes all the progress the engine allows now (loop thread). */
+  abstract void pump();
 
   final boolean handshakeDone() {
     return handshake != null;
@@ -154,7 +170,7 @@ abstract class TlsCompletions {
   final void flush() {
     if (chunk == null || chunk.position() == 0) {
       if (chunk != null) {
-        pool.add(chunk);
+        recycle(chunk);
         chunk = null;
       }
       if (!chunkDone.isEmpty()) {
@@ -227,6 +243,82 @@ abstract class TlsCompletions {
       Runnable r = drainHandler;
       if (r != null) runUser(r);
     }
+  }
+
+  // ---- shutdown ----
+
+  /** Starts the graceful close: close_notify after queued writes, bounded by the deadline. */
+  final void beginShutdown(Callback callback) {
+    if (closed) {
+      if (callback != null) {
+        runUser(() -> callback.onComplete(failure != null ? failure
+            : new OperationCanceledException("shutdown")));
+      }
+      return;
+    }
+    shutdownCallback = callback;
+    closeOutboundWanted = true;
+    if (shutdownTimeoutMillis > 0 && deadline == null) {
+      try {
+        deadline = Timer.create(loop);
+        deadline.unref(); // never keeps the loop alive alone: pending writes do that
+        deadline.start(shutdownTimeoutMillis, this::onDeadline);
+      } catch (HandleClosedException | IllegalStateException e) {
+        // the loop is closing: so is this stream
+      }
+    }
+    pump();
+  }
+
+  private void onDeadline() {
+    if (shutdownFinished || closed) return;
+    Callback cb = shutdownCallback;
+    shutdownCallback = null;
+    SocketTimeoutException e = new SocketTimeoutException("TLS shutdown did not finish within "
+        + shutdownTimeoutMillis + " ms: the peer is not reading");
+    if (cb != null) runUser(() -> cb.onComplete(e));
+    close("shutdown timed out");
+  }
+
+  final void onInnerShutdown(IOException error) {
+    if (shutdownFinished) return;
+    shutdownFinished = true;
+    closeDeadline();
+    Callback cb = shutdownCallback;
+    shutdownCallback = null;
+    if (cb != null) runUser(() -> cb.onComplete(error));
+    if (closeAfterShutdown && !closed) close("ended");
+  }
+
+  final void closeDeadline() {
+    if (deadline != null) {
+      deadline.close();
+      deadline = null;
+    }
+  }
+
+  // ---- close ----
+
+  /** Best effort: the alert the engine prepared, if the transport takes it at once. */
+  final void sendAlert() {
+    if (!inflight.isEmpty() || outboundDone) return;
+    try {
+      sslEngine().closeOutbound();
+      ByteBuffer out = ByteBuffer.allocateDirect(sslEngine().getSession().getPacketBufferSize());
+      sslEngine().wrap(NO_DATA, out);
+      out.flip();
+      if (out.hasRemaining()) innerStream().tryWrite(out);
+    } catch (IOException | RuntimeException e) {
+      // the alert is a courtesy; the error is reported either way
+    }
+  }
+
+  /** Closes from any thread: the transport's token goes stale at once. */
+  void close(String detail) {
+    if (!closing.compareAndSet(false, true)) return;
+    closeDetail = detail;
+    closed = true;
+    innerStream().close();
   }
 
   // ---- close callbacks ----

@@ -7,22 +7,17 @@ import static javax.net.ssl.SSLEngineResult.HandshakeStatus.NEED_WRAP;
 import static javax.net.ssl.SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING;
 
 import io.holdfast.Callback;
-import io.holdfast.EventLoop;
 import io.holdfast.HandleClosedException;
 import io.holdfast.OperationCanceledException;
 import io.holdfast.ReadHandler;
 import io.holdfast.Stream;
-import io.holdfast.Timer;
 import java.io.IOException;
-import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
@@ -43,7 +38,6 @@ final class TlsConnection extends TlsCompletions {
   /** What the pending TLS work waits for. */
   enum Need { NOTHING, INBOUND, OUTBOUND_ROOM, TASK }
 
-  private static final ByteBuffer[] NO_DATA = new ByteBuffer[0];
   /** Ciphertext buffered before we stop reading the transport (backpressure). */
   private static final int NET_IN_LIMIT = 256 * 1024;
   /** Plaintext kept for a consumer that stopped reading while a handshake needs inbound bytes. */
@@ -54,10 +48,8 @@ final class TlsConnection extends TlsCompletions {
   final Stream inner;
   final SSLEngine engine;
   private final Executor taskExecutor;
-  private final long shutdownTimeoutMillis;
   private final boolean allowHalfOpen;
   private final String requestedServerName;
-  private final AtomicBoolean closing = new AtomicBoolean();
 
   volatile boolean shutdownRequested;
   volatile boolean userReading;
@@ -82,22 +74,16 @@ final class TlsConnection extends TlsCompletions {
   private boolean wrapStalledOnInbound;
   private boolean inboundDone;
   private boolean endDelivered;
-  private boolean closeOutboundWanted;
   private boolean closeOutboundCalled;
   private boolean innerShutdownStarted;
-  private boolean shutdownFinished;
-  private boolean closeAfterShutdown;
   private boolean pumping;
   private boolean pumpAgain;
-  private Callback shutdownCallback;
-  private Timer deadline;
 
   TlsConnection(Stream inner, SSLEngine engine, TlsOptions options) {
-    super(inner.loop());
+    super(inner.loop(), options.shutdownTimeoutMillis);
     this.inner = inner;
     this.engine = engine;
     this.taskExecutor = options.executor();
-    this.shutdownTimeoutMillis = options.shutdownTimeoutMillis;
     this.allowHalfOpen = options.allowHalfOpen;
     this.requestedServerName = engine.getUseClientMode() ? options.serverName : null;
     this.lowWater = options.lowWater;
@@ -364,8 +350,12 @@ final class TlsConnection extends TlsCompletions {
           close("ended");
           return;
         }
-        if (!shutdownRequested) {
+        boolean ours;
+        synchronized (this) { // the facade's shutdown() takes the same lock
+          ours = !shutdownRequested;
           shutdownRequested = true;
+        }
+        if (ours) {
           beginShutdown(null);
           return;
         }
@@ -537,55 +527,6 @@ final class TlsConnection extends TlsCompletions {
     beginShutdown(callback);
   }
 
-  private void beginShutdown(Callback callback) {
-    if (closed) {
-      if (callback != null) {
-        runUser(() -> callback.onComplete(failure != null ? failure
-            : new OperationCanceledException("shutdown")));
-      }
-      return;
-    }
-    shutdownCallback = callback;
-    closeOutboundWanted = true;
-    if (shutdownTimeoutMillis > 0 && deadline == null) {
-      try {
-        deadline = Timer.create(loop);
-        deadline.unref(); // never keeps the loop alive alone: pending writes do that
-        deadline.start(shutdownTimeoutMillis, this::onDeadline);
-      } catch (HandleClosedException | IllegalStateException e) {
-        // the loop is closing: so is this stream
-      }
-    }
-    pump();
-  }
-
-  private void onDeadline() {
-    if (shutdownFinished || closed) return;
-    Callback cb = shutdownCallback;
-    shutdownCallback = null;
-    SocketTimeoutException e = new SocketTimeoutException("TLS shutdown did not finish within "
-        + shutdownTimeoutMillis + " ms: the peer is not reading");
-    if (cb != null) runUser(() -> cb.onComplete(e));
-    close("shutdown timed out");
-  }
-
-  private void onInnerShutdown(IOException error) {
-    if (shutdownFinished) return;
-    shutdownFinished = true;
-    closeDeadline();
-    Callback cb = shutdownCallback;
-    shutdownCallback = null;
-    if (cb != null) runUser(() -> cb.onComplete(error));
-    if (closeAfterShutdown && !closed) close("ended");
-  }
-
-  private void closeDeadline() {
-    if (deadline != null) {
-      deadline.close();
-      deadline = null;
-    }
-  }
-
   // ---- failure and close ----
 
   /** Reports a fatal error to whoever waits, then closes (loop thread). */
@@ -608,28 +549,6 @@ final class TlsConnection extends TlsCompletions {
     shutdownCallback = null;
     if (cb != null) runUser(() -> cb.onComplete(error));
     close("after TLS error: " + error.getMessage());
-  }
-
-  /** Best effort: the alert the engine prepared, if the transport takes it at once. */
-  private void sendAlert() {
-    if (!inflight.isEmpty() || outboundDone) return;
-    try {
-      engine.closeOutbound();
-      ByteBuffer out = ByteBuffer.allocateDirect(engine.getSession().getPacketBufferSize());
-      engine.wrap(NO_DATA, out);
-      out.flip();
-      if (out.hasRemaining()) inner.tryWrite(out);
-    } catch (IOException | RuntimeException e) {
-      // the alert is a courtesy; the error is reported either way
-    }
-  }
-
-  /** Closes from any thread: the transport's token goes stale at once. */
-  void close(String detail) {
-    if (!closing.compareAndSet(false, true)) return;
-    closeDetail = detail;
-    closed = true;
-    inner.close();
   }
 
   /** The transport is fully closed: cancel what remains, then the close callbacks (loop). */

@@ -137,7 +137,10 @@ public final class TlsStream implements Stream {
     TlsConnection conn = new TlsConnection(inner, engine, o);
     TlsStream s = new TlsStream(conn);
     conn.owner = s;
-    if (!s.onLoop(conn::start)) inner.close();
+    if (!s.onLoop(conn::start)) {
+      conn.close("its loop was closed");
+      throw s.closedException();
+    }
     return s;
   }
 
@@ -276,6 +279,21 @@ public final class TlsStream implements Stream {
     return write(new ByteBuffer[] {buffer}, callback);
   }
 
+  /**
+   * Queues plaintext to be encrypted and sent after every earlier write. Heap buffers are copied
+   * now; direct buffers are used in place and must not change until the callback. The callback
+   * runs once the ciphertext carrying the last byte was handed to the kernel, or with the error
+   * (the TLS failure, or {@link io.holdfast.OperationCanceledException} after close).
+   *
+   * @param buffers the bytes between each buffer's position and limit
+   * @param callback called exactly once; may be null
+   * @return false once the queued plaintext reaches the high-water mark: wait for the drain
+   *     callback
+   * @throws NullPointerException if buffers or one of them is null
+   * @throws IllegalArgumentException if there are no buffers or more than 1024
+   * @throws IllegalStateException if the stream was shut down
+   * @throws HandleClosedException if the stream is closed or moved
+   */
   @Override
   public boolean write(ByteBuffer[] buffers, Callback callback) throws HandleClosedException {
     long bytes = checkBuffers(buffers);
