@@ -18,6 +18,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SNIServerName;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
@@ -85,11 +87,22 @@ final class TlsConnection extends TlsCompletions {
     this.engine = engine;
     this.taskExecutor = options.executor();
     this.allowHalfOpen = options.allowHalfOpen;
-    this.requestedServerName = engine.getUseClientMode() ? options.serverName : null;
+    this.requestedServerName = engine.getUseClientMode() ? sentServerName(engine) : null;
     this.lowWater = options.lowWater;
     this.highWater = options.highWater;
     netIn = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
     appIn = ByteBuffer.allocate(engine.getSession().getApplicationBufferSize());
+  }
+
+  /** The SNI host name a client engine will send (none for an IP literal). */
+  private static String sentServerName(SSLEngine engine) {
+    List<SNIServerName> names = engine.getSSLParameters().getServerNames();
+    if (names != null) {
+      for (SNIServerName n : names) {
+        if (n instanceof SNIHostName) return ((SNIHostName) n).getAsciiName();
+      }
+    }
+    return null;
   }
 
   @Override

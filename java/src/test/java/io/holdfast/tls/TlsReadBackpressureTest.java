@@ -8,6 +8,7 @@ import io.holdfast.EventLoop;
 import io.holdfast.HandleClosedException;
 import io.holdfast.ReadHandler;
 import io.holdfast.Stream;
+import io.holdfast.TcpStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.Timeout;
  * block (TCP backpressure); readStart() resumes and every byte arrives.
  */
 class TlsReadBackpressureTest {
-  private static final int TOTAL = 16 * 1024 * 1024;
+  private static final int TOTAL = 4 * 1024 * 1024;
 
   @Test
   @Timeout(60)
@@ -49,8 +50,10 @@ class TlsReadBackpressureTest {
         }
         return null;
       });
-      TlsStream tls = TlsStream.client(TlsTestSupport.connect(loop, ss.getLocalPort()),
-          TlsTestSupport.clientContext(), TlsTestSupport.clientOptions());
+      TcpStream raw = TlsTestSupport.connect(loop, ss.getLocalPort());
+      raw.setReceiveBufferSize(64 * 1024); // no autotuning: the pipeline fills quickly
+      TlsStream tls = TlsStream.client(raw, TlsTestSupport.clientContext(),
+          TlsTestSupport.clientOptions());
       AtomicLong received = new AtomicLong();
       CompletableFuture<Void> stopped = new CompletableFuture<>();
       tls.readStart(new ReadHandler() {
@@ -70,8 +73,12 @@ class TlsReadBackpressureTest {
       stopped.get(10, TimeUnit.SECONDS);
       assertFalse(tls.isReading());
       long atStop = received.get();
-      Thread.sleep(500); // the pipeline fills and stops
-      long peerStalledAt = peerWritten.get();
+      // The kernel buffers fill, then the peer's writes block: wait (bounded) until they do.
+      long peerStalledAt = -1;
+      for (int i = 0; i < 100 && peerStalledAt != peerWritten.get(); i++) {
+        peerStalledAt = peerWritten.get();
+        Thread.sleep(300);
+      }
       Thread.sleep(500);
       assertEquals(atStop, received.get(), "nothing delivered after readStop");
       assertEquals(peerStalledAt, peerWritten.get(), "the peer's writes are blocked");
