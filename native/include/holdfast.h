@@ -1,4 +1,4 @@
-/* Holdfast public C API: event loop, ownership-token handle table, timers, TCP streams. */
+/* Holdfast public C API: event loop, ownership-token handle table, timers, TCP, UDP. */
 #ifndef HOLDFAST_H
 #define HOLDFAST_H
 
@@ -62,7 +62,7 @@ typedef uint64_t hf_token_t;
 #define HF_TOKEN_GEN(t) ((uint32_t)((t) >> 32))
 
 /* Handle types. */
-enum { HF_TYPE_TIMER = 1, HF_TYPE_TCP_LISTENER = 2, HF_TYPE_TCP_STREAM = 3 };
+enum { HF_TYPE_TIMER = 1, HF_TYPE_TCP_LISTENER = 2, HF_TYPE_TCP_STREAM = 3, HF_TYPE_UDP = 6 };
 
 /* Event kinds delivered in the batch. */
 enum {
@@ -73,7 +73,9 @@ enum {
   HF_EV_ACCEPT = 4,   /* result: 0 (aux: new stream's token) or an error such as HF_EMFILE */
   HF_EV_SHUTDOWN = 5, /* result: 0 or error; aux: request id */
   HF_EV_TIMER = 6,    /* a timer fired */
-  HF_EV_CLOSE = 7     /* the handle is gone: every earlier event for it was delivered */
+  HF_EV_CLOSE = 7,    /* the handle is gone: every earlier event for it was delivered */
+  HF_EV_RECV = 8,     /* a datagram (see "UDP" below for the arena layout) or a receive error */
+  HF_EV_SEND = 9      /* result: 0 or error (HF_ECANCELED when closed); aux: request id */
 };
 
 /* One event; the layout is read directly by Java (little endian, 32 bytes). */
@@ -82,8 +84,9 @@ typedef struct hf_event {
   uint32_t kind;
   int32_t result;
   uint64_t aux;
-  uint32_t offset; /* HF_EV_READ: data offset in the arena */
-  uint32_t length; /* HF_EV_READ: data length; HF_EV_WRITE: bytes still queued on the stream */
+  uint32_t offset; /* HF_EV_READ: data offset in the arena; HF_EV_RECV: the datagram's slot */
+  uint32_t length; /* HF_EV_READ/RECV: data length; HF_EV_WRITE: bytes still queued on the stream;
+                      HF_EV_SEND: datagrams still queued on the socket */
 } hf_event_t;
 
 typedef struct hf_loop hf_loop_t;
@@ -190,6 +193,89 @@ int64_t hf_stream_try_write(hf_loop_t *loop, hf_token_t token, const hf_buf_t *b
 int hf_stream_shutdown(hf_loop_t *loop, hf_token_t token, uint64_t req);
 /* Bytes queued for writing and not yet taken by the kernel. */
 int64_t hf_stream_write_queue_size(hf_loop_t *loop, hf_token_t token);
+
+/*
+ * UDP sockets (HF_TYPE_UDP). hf_udp_open makes a handle without a socket; the socket (of the
+ * address's family) appears at hf_udp_bind, at hf_udp_connect or at the first send, which binds
+ * it to the wildcard address and an ephemeral port first, as the kernel would. Sends are tried at
+ * once while nothing is queued; what the kernel cannot take now is copied and queued, and queued
+ * datagrams go out with sendmmsg when the socket is writable. Receiving reads every ready datagram
+ * with recvmmsg, up to a bounded number per turn.
+ *
+ * HF_EV_RECV: result = payload bytes (>= 0: a zero-length datagram is an event too) or a negative
+ * error (e.g. HF_ECONNREFUSED on a connected socket; receiving goes on). aux = HF_UDP_TRUNCATED
+ * when the datagram was longer than the receive size and was cut to it (MSG_TRUNC). offset = an
+ * 8-byte aligned place in the arena holding:
+ *   arena + offset                      HF_UDP_ADDR_SLOT bytes: the sender's sockaddr_in or
+ *                                       sockaddr_in6 as the kernel wrote it, zero-padded
+ *   arena + offset + HF_UDP_ADDR_SLOT   the payload, length bytes
+ * HF_EV_SEND: one per datagram, in submission order; result 0 or an error (HF_EMSGSIZE,
+ * HF_EISCONN, HF_EDESTADDRREQ, ..., HF_ECANCELED when closed first); aux = the request id;
+ * length = datagrams still queued on the socket.
+ */
+#define HF_UDP_ADDR_SLOT 32
+#define HF_UDP_MAX_BATCH 1024 /* messages per hf_udp_send_batch call */
+enum { HF_UDP_REUSEADDR = 1, HF_UDP_REUSEPORT = 2, HF_UDP_IPV6ONLY = 4 };
+enum { HF_UDP_TRUNCATED = 1 };
+/* Options of hf_udp_set_option / hf_udp_get_option; the socket must exist (else HF_EBUSYSTATE). */
+enum {
+  HF_UDP_OPT_BROADCAST = 1,      /* 0/1 */
+  HF_UDP_OPT_TTL = 2,            /* unicast TTL / hop limit, 1..255 */
+  HF_UDP_OPT_MULTICAST_TTL = 3,  /* 0..255 */
+  HF_UDP_OPT_MULTICAST_LOOP = 4, /* 0/1 */
+  HF_UDP_OPT_MULTICAST_IF = 5,   /* interface index, 0 for the default (set only) */
+  HF_UDP_OPT_SNDBUF = 6,
+  HF_UDP_OPT_RCVBUF = 7
+};
+
+/* One datagram of hf_udp_send_batch; laid out by Java directly (56 bytes, native endian). */
+typedef struct hf_udp_msg {
+  uint64_t req;       /* request id, echoed in HF_EV_SEND's aux */
+  uint32_t buf_index; /* first of its buffers in the bufs array */
+  uint32_t buf_count; /* 0 for a zero-length datagram */
+  uint32_t addr_len;  /* 0: the connected peer; else the length of the sockaddr in addr */
+  uint32_t reserved;
+  uint8_t addr[HF_UDP_ADDR_SLOT]; /* sockaddr_in / sockaddr_in6 */
+} hf_udp_msg_t;
+
+/* flags: HF_UDP_REUSEADDR | HF_UDP_REUSEPORT | HF_UDP_IPV6ONLY, applied when the socket is made. */
+int hf_udp_open(hf_loop_t *loop, int flags, hf_token_t *out);
+/* Largest payload received whole (default min(65536, arena - 40)); longer ones are truncated. */
+int hf_udp_set_recv_size(hf_loop_t *loop, hf_token_t token, uint32_t size);
+/* HF_EALREADY if the socket already exists (bound, connected or used to send). */
+int hf_udp_bind(hf_loop_t *loop, hf_token_t token, const struct sockaddr *addr, socklen_t len);
+/* HF_EISCONN if connected; binds to the wildcard address first if there is no socket yet. */
+int hf_udp_connect(hf_loop_t *loop, hf_token_t token, const struct sockaddr *addr, socklen_t len);
+/* HF_ENOTCONN if not connected. The local port is kept. */
+int hf_udp_disconnect(hf_loop_t *loop, hf_token_t token);
+/*
+ * Sends count datagrams (copying descriptors, and bytes only for what must be queued: the memory
+ * may be reused when the call returns). Each completes once as HF_EV_SEND. Returns the number of
+ * datagrams queued on the socket, or an error (stale token, bad arguments) before anything
+ * happened. addr NULL / addr_len 0 sends to the connected peer.
+ */
+int hf_udp_send_batch(hf_loop_t *loop, hf_token_t token, const hf_udp_msg_t *msgs, int count,
+                      const hf_buf_t *bufs, int buf_count);
+int hf_udp_send(hf_loop_t *loop, hf_token_t token, const hf_buf_t *bufs, int count,
+                const struct sockaddr *addr, socklen_t len, uint64_t req);
+/* Sends one datagram now: bytes sent, HF_EAGAIN if datagrams are queued or the kernel is full. */
+int hf_udp_try_send(hf_loop_t *loop, hf_token_t token, const hf_buf_t *bufs, int count,
+                    const struct sockaddr *addr, socklen_t len);
+int hf_udp_send_queue_count(hf_loop_t *loop, hf_token_t token);
+int64_t hf_udp_send_queue_size(hf_loop_t *loop, hf_token_t token);
+/* Receiving starts now, or when the socket appears. */
+int hf_udp_recv_start(hf_loop_t *loop, hf_token_t token);
+/* Stops receiving; datagrams already read but not yet delivered are dropped. */
+int hf_udp_recv_stop(hf_loop_t *loop, hf_token_t token);
+int hf_udp_set_option(hf_loop_t *loop, hf_token_t token, int option, int value);
+int hf_udp_get_option(hf_loop_t *loop, hf_token_t token, int option);
+/* Joins (join = 1) or leaves a group, source-specific when source is not NULL; ifindex 0: any. */
+int hf_udp_membership(hf_loop_t *loop, hf_token_t token, const struct sockaddr *group,
+                      socklen_t group_len, const struct sockaddr *source, socklen_t source_len,
+                      uint32_t ifindex, int join);
+/* peer: 0 local, 1 remote; writes the sockaddr and returns its length; HF_EBUSYSTATE: no socket. */
+int hf_udp_address(hf_loop_t *loop, hf_token_t token, int peer, struct sockaddr *out,
+                   socklen_t capacity);
 
 #ifdef __cplusplus
 }

@@ -20,5 +20,6 @@ int hf_jni_register_tcp(JNIEnv *env);
 int hf_jni_register_stream(JNIEnv *env);
 int hf_jni_register_errors(JNIEnv *env);
 int hf_jni_register_memory(JNIEnv *env);
+int hf_jni_register_udp(JNIEnv *env);
 
 #endif

@@ -16,7 +16,7 @@ JNIEXPORT jint JNI_OnLoad(JavaVM *vm, void *reserved) {
   if ((*vm)->GetEnv(vm, (void **)&env, JNI_VERSION_1_8) != JNI_OK) return JNI_ERR;
   if (hf_jni_register_loop(env) || hf_jni_register_handle(env) || hf_jni_register_timer(env) ||
       hf_jni_register_tcp(env) || hf_jni_register_stream(env) || hf_jni_register_errors(env) ||
-      hf_jni_register_memory(env))
+      hf_jni_register_memory(env) || hf_jni_register_udp(env))
     return JNI_ERR;
   return JNI_VERSION_1_8;
 }

@@ -25,8 +25,13 @@ enum {
   HF__S_SHUTDOWN_PENDING = 4,
   HF__S_SHUT = 8,
   HF__S_LISTENING = 16,
-  HF__S_EOF = 32
+  HF__S_EOF = 32,
+  /* UDP (receiving uses HF__S_READING) */
+  HF__U_CONNECTED = 64,
+  HF__U_STALLED = 128 /* test hook: behave as if the kernel were full */
 };
+
+struct hf__udp_req;
 
 typedef struct hf__handle {
   hf_token_t token;
@@ -44,6 +49,13 @@ typedef struct hf__handle {
   uint64_t shutdown_req;
   hf__write_req_t *wq_head, *wq_tail;
   int64_t wq_bytes;
+  /* udp: sends queued while the kernel was full, receive size, open flags */
+  struct hf__udp_req *sq_head, *sq_tail;
+  uint32_t sq_count;
+  uint32_t recv_size;
+  int64_t sq_bytes;
+  int udp_flags;
+  int udp_family; /* AF_INET / AF_INET6 once the socket exists */
 } hf__handle_t;
 
 typedef struct hf__slot {
@@ -109,5 +121,18 @@ int64_t hf__timers_next(hf_loop_t *loop);
 /* Streams. */
 void hf__stream_io(hf_loop_t *loop, hf__handle_t *h, uint32_t events);
 void hf__stream_cancel(hf_loop_t *loop, hf__handle_t *h);
+
+/* UDP. */
+void hf__udp_io(hf_loop_t *loop, hf__handle_t *h, uint32_t events);
+void hf__udp_cancel(hf_loop_t *loop, hf__handle_t *h);
+/* The live UDP handle whose socket exists, else NULL with *err (HF_EBUSYSTATE: no socket yet). */
+hf__handle_t *hf__udp_socket_lookup(hf_loop_t *loop, hf_token_t token, int *err);
+/* AF_INET / AF_INET6 for a well-formed sockaddr of len bytes, else HF_EINVAL / HF_EAFNOSUPPORT. */
+int hf__udp_family(const void *addr, socklen_t len);
+
+/* Events whose data lives in the arena: the arena is reused only once none is undelivered. */
+static inline bool hf__holds_arena(uint32_t kind, int32_t result) {
+  return (kind == HF_EV_READ && result > 0) || (kind == HF_EV_RECV && result >= 0);
+}
 
 #endif

@@ -170,7 +170,7 @@ int hf__emit(hf_loop_t *loop, hf_token_t token, uint32_t kind, int32_t result, u
   uint32_t at = (loop->pending_head + loop->pending_count) % loop->pending_capacity;
   loop->pending[at] = (hf_event_t){token, kind, result, aux, offset, length};
   loop->pending_count++;
-  if (kind == HF_EV_READ && result > 0) loop->pending_reads++;
+  if (hf__holds_arena(kind, result)) loop->pending_reads++;
   return 0;
 }
 
@@ -189,7 +189,7 @@ void hf__drop_events(hf_loop_t *loop, hf_token_t token, uint32_t kind) {
   for (uint32_t i = 0; i < loop->pending_count; i++) {
     hf_event_t *e = &loop->pending[(loop->pending_head + i) % loop->pending_capacity];
     if (e->token != token || e->kind != kind) continue;
-    if (kind == HF_EV_READ && e->result > 0) loop->pending_reads--;
+    if (hf__holds_arena(kind, e->result)) loop->pending_reads--;
     e->kind = HF_EV_NONE;
   }
 }
@@ -201,6 +201,7 @@ HF__EXPORT int hf_close(hf_loop_t *loop, hf_token_t token, int abortive) {
   loop->slots[HF_TOKEN_SLOT(token)].closing = true;
   /* Reads and expiries fetched but not yet dispatched must not reach a closed handle. */
   hf__drop_events(loop, token, HF_EV_READ);
+  hf__drop_events(loop, token, HF_EV_RECV);
   if (h->type == HF_TYPE_TIMER) {
     hf__timer_unschedule(loop, h);
     hf__drop_events(loop, token, HF_EV_TIMER);
@@ -215,7 +216,8 @@ HF__EXPORT int hf_close(hf_loop_t *loop, hf_token_t token, int abortive) {
     close(h->fd);
     h->fd = -1;
   }
-  hf__stream_cancel(loop, h);
+  if (h->type == HF_TYPE_UDP) hf__udp_cancel(loop, h);
+  else hf__stream_cancel(loop, h);
   return hf__emit(loop, token, HF_EV_CLOSE, 0, 0, 0, 0);
 }
 
@@ -233,7 +235,8 @@ static void hf__dispatch_ready(hf_loop_t *loop, int n) {
     hf__handle_t *h = hf__lookup(loop, r->token, 0, &err);
     /* A handle closed while this poll ran is gone: its readiness is dropped here. */
     if (h == NULL) continue;
-    hf__stream_io(loop, h, r->events);
+    if (h->type == HF_TYPE_UDP) hf__udp_io(loop, h, r->events);
+    else hf__stream_io(loop, h, r->events);
   }
 }
 
@@ -257,7 +260,7 @@ static void hf__fill_batch(hf_loop_t *loop) {
     loop->pending_head = (loop->pending_head + 1) % loop->pending_capacity;
     loop->pending_count--;
     if (e->kind == HF_EV_NONE) continue;
-    if (e->kind == HF_EV_READ && e->result > 0) loop->pending_reads--;
+    if (hf__holds_arena(e->kind, e->result)) loop->pending_reads--;
     if (e->kind == HF_EV_CLOSE && hf__defer_release(loop, HF_TOKEN_SLOT(e->token)) < 0) {
       /* keep the event pending; deliver it once memory allows */
       loop->pending_head = (loop->pending_head + loop->pending_capacity - 1) % loop->pending_capacity;

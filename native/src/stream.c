@@ -125,12 +125,16 @@ static void hf__accept_some(hf_loop_t *loop, hf__handle_t *lh) {
       if (err == EINTR || err == ECONNABORTED) continue;
       if ((err == EMFILE || err == ENFILE) && loop->reserve_fd >= 0) {
         /* Out of fds: spend the reserve to accept and drop one connection, so the listener does
-         * not stay readable and spin, then report it. */
+         * not stay readable and spin, then report it (aux 1: one connection was shed). accept
+         * fails with EMFILE even when nothing is pending (the fd is allocated first), so an
+         * empty queue found with the reserve is not reported: nothing was shed. */
         close(loop->reserve_fd);
         int shed = accept4(lh->fd, NULL, NULL, SOCK_CLOEXEC);
+        int shed_err = shed < 0 ? errno : 0;
         if (shed >= 0) close(shed);
         loop->reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-        hf__emit(loop, lh->token, HF_EV_ACCEPT, -err, 0, 0, 0);
+        if (shed < 0 && (shed_err == EAGAIN || shed_err == EWOULDBLOCK)) return;
+        hf__emit(loop, lh->token, HF_EV_ACCEPT, -err, shed >= 0 ? 1 : 0, 0, 0);
         if (shed < 0 || loop->reserve_fd < 0) return;
         continue;
       }

@@ -63,17 +63,26 @@ HF__EXPORT int hf_tcp_connect(hf_loop_t *loop, const struct sockaddr *addr, sock
   }
   hf__setopt(fd, IPPROTO_TCP, TCP_NODELAY, 1);
   h->connect_req = req;
-  *out = h->token;
-  int rc;
-  do rc = connect(fd, addr, len);
-  while (rc < 0 && errno == EINTR);
-  if (rc == 0) return hf__emit(loop, h->token, HF_EV_CONNECT, 0, req, 0, 0);
-  if (errno != EINPROGRESS) {
-    /* Reported through the completion; the handle stays open until its owner closes it. */
-    return hf__emit(loop, h->token, HF_EV_CONNECT, -errno, req, 0, 0);
+  int rc = connect(fd, addr, len);
+  int connect_err = rc < 0 ? errno : 0;
+  if (rc == 0) {
+    err = hf__emit(loop, h->token, HF_EV_CONNECT, 0, req, 0, 0);
+  } else if (connect_err != EINPROGRESS && connect_err != EINTR) {
+    /* Reported through the completion; the handle stays open until its owner closes it. (EINTR:
+     * a non-blocking connect goes on in the background, as with EINPROGRESS; retrying it would
+     * only report EALREADY.) */
+    err = hf__emit(loop, h->token, HF_EV_CONNECT, -connect_err, req, 0, 0);
+  } else {
+    h->flags |= HF__S_CONNECTING;
+    err = hf__watch(loop, h, HF__WANT_WRITE);
   }
-  h->flags |= HF__S_CONNECTING;
-  return hf__watch(loop, h, HF__WANT_WRITE);
+  if (err < 0) {
+    /* The caller gets an error and no token: leave no handle (and no fd) behind. */
+    hf_close(loop, h->token, 0);
+    return err;
+  }
+  *out = h->token;
+  return 0;
 }
 
 static hf__handle_t *hf__socket_lookup(hf_loop_t *loop, hf_token_t token, int *err) {

@@ -268,7 +268,10 @@ public final class EventLoop implements AutoCloseable {
       r.run();
     } else if (runLock.tryLock()) {
       try {
-        if (closed) return;
+        // Tasks queued while the loop was still running go first: operations keep their order.
+        // On a closed loop r still runs: every handle is stale by then, so it only completes
+        // callbacks and touches nothing native.
+        runTasks();
         r.run();
       } finally {
         runLock.unlock();
@@ -281,24 +284,42 @@ public final class EventLoop implements AutoCloseable {
   /** Runs c where the native loop may be touched and returns its result, waiting if needed. */
   <T> T call(Callable<T> c) throws Exception {
     if (Thread.currentThread() == runner) return c.call();
-    if (runLock.tryLock()) {
-      try {
-        if (closed) throw new IllegalStateException("loop is closed");
-        return c.call();
-      } finally {
-        runLock.unlock();
-      }
-    }
     CompletableFuture<T> f = new CompletableFuture<>();
-    execute(() -> {
+    Runnable task = () -> {
       try {
         f.complete(c.call());
       } catch (Throwable t) {
         f.completeExceptionally(t);
       }
-    });
+    };
+    if (!runLock.tryLock()) {
+      execute(task);
+      // The runner may be leaving run() with our task still queued: whoever holds the idle loop
+      // next runs the queue, so keep trying to become that holder while waiting.
+      while (!f.isDone()) {
+        try {
+          return unwrap(f, 10);
+        } catch (java.util.concurrent.TimeoutException e) {
+          if (runLock.tryLock()) break;
+        }
+      }
+      if (f.isDone()) return unwrap(f, 0);
+    } else {
+      tasks.add(task);
+    }
     try {
-      return f.get();
+      if (closed) throw new IllegalStateException("loop is closed");
+      runTasks();
+    } finally {
+      runLock.unlock();
+    }
+    return unwrap(f, 0);
+  }
+
+  private static <T> T unwrap(CompletableFuture<T> f, long waitMillis) throws Exception {
+    try {
+      return waitMillis > 0 ? f.get(waitMillis, java.util.concurrent.TimeUnit.MILLISECONDS)
+          : f.get();
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof Exception) throw (Exception) cause;
@@ -466,6 +487,15 @@ public final class EventLoop implements AutoCloseable {
       }
       runner = previous;
     }
+  }
+
+  /** Bytes accepted by write and not completed, over every stream of this loop (loop thread). */
+  long queuedWriteBytes() {
+    long total = 0;
+    for (HandleBase h : bySlot) {
+      if (h instanceof StreamBase && h.isOpen()) total += ((StreamBase) h).writeQueueSize();
+    }
+    return total;
   }
 
   /** @return number of handles Java knows as live on this loop (for tests) */

@@ -126,6 +126,10 @@ abstract class HandleBase implements Handle {
   final void closeNow() {
     if (nativeClosing) return;
     nativeClosing = true;
+    if (loop.isClosed()) { // the loop closed every native handle already
+      onCloseEvent();
+      return;
+    }
     int rc = HandleNative.close(loop.ptr(), token, abortiveClose);
     if (rc < 0) {
       // The native handle is already gone (its loop closed it): finish in Java.

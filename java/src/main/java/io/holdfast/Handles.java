@@ -43,23 +43,29 @@ final class Handles {
 
   /** Writes address as a native sockaddr_in/sockaddr_in6 at buf[0..] and returns its length. */
   static int encode(InetSocketAddress address, ByteBuffer buf) {
+    return encode(address, buf.duplicate().order(ByteOrder.nativeOrder()), 0);
+  }
+
+  /**
+   * Writes address as a native sockaddr_in/sockaddr_in6 at buf[at..at+28) and returns its length;
+   * buf must be in native byte order.
+   */
+  static int encode(InetSocketAddress address, ByteBuffer b, int at) {
     InetAddress ip = address.getAddress();
     int port = address.getPort();
-    ByteBuffer b = buf.duplicate().order(ByteOrder.nativeOrder());
-    for (int i = 0; i < 28; i++) b.put(i, (byte) 0);
+    for (int i = 0; i < 28; i++) b.put(at + i, (byte) 0);
+    b.put(at + 2, (byte) (port >>> 8)).put(at + 3, (byte) port);
     if (ip instanceof Inet4Address) {
-      b.putShort(0, (short) AF_INET);
-      b.put(2, (byte) (port >>> 8)).put(3, (byte) port);
+      b.putShort(at, (short) AF_INET);
       byte[] raw = ip.getAddress();
-      for (int i = 0; i < 4; i++) b.put(4 + i, raw[i]);
+      for (int i = 0; i < 4; i++) b.put(at + 4 + i, raw[i]);
       return 16;
     }
     Inet6Address ip6 = (Inet6Address) ip;
-    b.putShort(0, (short) AF_INET6);
-    b.put(2, (byte) (port >>> 8)).put(3, (byte) port);
+    b.putShort(at, (short) AF_INET6);
     byte[] raw = ip6.getAddress();
-    for (int i = 0; i < 16; i++) b.put(8 + i, raw[i]);
-    b.putInt(24, ip6.getScopeId());
+    for (int i = 0; i < 16; i++) b.put(at + 8 + i, raw[i]);
+    b.putInt(at + 24, ip6.getScopeId());
     return 28;
   }
 
@@ -97,6 +103,8 @@ final class Handles {
         return "TcpListener";
       case 3:
         return "TcpStream";
+      case 6:
+        return "UdpSocket";
       default:
         return "Handle(" + nativeType + ")";
     }

@@ -19,6 +19,9 @@ abstract class StreamBase extends HandleBase implements Stream {
     final ByteBuffer[] buffers;
     final long bytes;
     final Callback callback;
+    /* Set for a request completed without reaching the native queue while earlier ones were
+     * still in flight: its callback waits for theirs, so completions stay in write order. */
+    IOException preset;
 
     WriteRequest(ByteBuffer[] buffers, long bytes, Callback callback) {
       this.buffers = buffers;
@@ -49,6 +52,7 @@ abstract class StreamBase extends HandleBase implements Stream {
   private boolean shutdownDone;
   private boolean closeAfterShutdown;
   private Callback shutdownCallback;
+  private Callback canceledShutdown; // shutdown requested after close, completed after the writes
   private long nextRequest = 1;
   long lastActivityNanos = System.nanoTime();
   /* Moving ownership (loop thread). */
@@ -86,6 +90,9 @@ abstract class StreamBase extends HandleBase implements Stream {
   private void startReading(ReadHandler handler) {
     if (!isOpen()) return;
     readHandler = handler;
+    // After the end was delivered nothing is left to read; "reading" would only keep the loop
+    // alive for ever.
+    if (eofDelivered) return;
     reading = true;
     if (held != null || (eofSeen && !eofDelivered)) {
       loop.execute(this::deliverHeld);
@@ -213,12 +220,11 @@ abstract class StreamBase extends HandleBase implements Stream {
     }
     WriteRequest req = new WriteRequest(owned, bytes, callback);
     long queued = queuedBytes.addAndGet(bytes);
+    // Armed before the request can complete, so its own completion can fire the drain callback.
+    boolean full = queued >= highWater;
+    if (full) needDrain = true;
     loop.runOrSubmit(() -> submit(req));
-    if (queued >= highWater) {
-      needDrain = true;
-      return false;
-    }
-    return true;
+    return !full;
   }
 
   private static long checkBuffers(ByteBuffer[] buffers) {
@@ -251,8 +257,8 @@ abstract class StreamBase extends HandleBase implements Stream {
       successor.submit(req); // queued before a same-loop move: the new owner writes it, in order
       return;
     }
-    if (!isOpen() && (!isMoved() || detached)) {
-      complete(req, new OperationCanceledException("write"));
+    if ((!isOpen() && (!isMoved() || detached)) || loop.isClosed()) {
+      completeInOrder(req, new OperationCanceledException("write"));
       return;
     }
     int count = fillIovecs(req.buffers);
@@ -260,11 +266,25 @@ abstract class StreamBase extends HandleBase implements Stream {
     long rc = StreamNative.write(loop.ptr(), token, loop.scratchAddress(), count, nextRequest++);
     if (rc < 0) {
       inflight.pollLast();
-      complete(req, rc == Errors.STALE ? closedException()
+      completeInOrder(req, rc == Errors.STALE ? closedException()
           : rc == Errors.BUSY_STATE ? new NativeIOException("EPIPE", 32, "write", remoteAddress,
               "write after shutdown") : Errors.exception((int) rc, "write", remoteAddress));
       return;
     }
+    updateActive();
+  }
+
+  /**
+   * Completes a request that never reached the native queue: now if nothing is in flight, else
+   * after the requests before it (their completions are still to come), keeping write order.
+   */
+  private void completeInOrder(WriteRequest req, IOException error) {
+    if (inflight.isEmpty() || isFullyClosed()) {
+      complete(req, error);
+      return;
+    }
+    req.preset = error;
+    inflight.add(req);
     updateActive();
   }
 
@@ -274,6 +294,11 @@ abstract class StreamBase extends HandleBase implements Stream {
     if (result == 0) bytesWritten += req.bytes;
     lastActivityNanos = System.nanoTime();
     complete(req, result == 0 ? null : Errors.exception(result, "write", remoteAddress));
+    // Requests completed in Java while this one was in flight come next.
+    while (!inflight.isEmpty() && inflight.peek().preset != null) {
+      WriteRequest next = inflight.poll();
+      complete(next, next.preset);
+    }
     updateActive();
   }
 
@@ -309,15 +334,16 @@ abstract class StreamBase extends HandleBase implements Stream {
         if (!isOpen()) throw closedException();
         if (queuedBytes.get() > 0) return 0L;
         int count = fillIovecs(direct);
-        return check(StreamNative.tryWrite(loop.ptr(), token, loop.scratchAddress(), count),
+        long n = check(StreamNative.tryWrite(loop.ptr(), token, loop.scratchAddress(), count),
             "write");
+        bytesWritten += n; // where the loop's own completions update it, never concurrently
+        return n;
       });
     } catch (IOException | RuntimeException e) {
       throw e;
     } catch (Exception e) {
       throw new IOException(e);
     }
-    bytesWritten += written;
     long left = written;
     for (ByteBuffer b : buffers) {
       int n = (int) Math.min(left, b.remaining());
@@ -339,8 +365,12 @@ abstract class StreamBase extends HandleBase implements Stream {
 
   private void startShutdown(Callback callback) {
     if (!isOpen()) {
-      if (callback != null) loop.runUser(this, () -> callback.onComplete(
-          new OperationCanceledException("shutdown")));
+      if (callback == null) return;
+      if (inflight.isEmpty() || isFullyClosed() || isMoved()) {
+        loop.runUser(this, () -> callback.onComplete(new OperationCanceledException("shutdown")));
+      } else {
+        canceledShutdown = callback; // after the canceled writes queued before it, in onClosed
+      }
       return;
     }
     shutdownCallback = callback;
@@ -560,8 +590,16 @@ abstract class StreamBase extends HandleBase implements Stream {
   void onClosed() {
     reading = false;
     held = null;
-    // Requests that never reached the native queue (submitted after close) were completed in
-    // submit(); anything left here was canceled natively before the close event.
-    while (!inflight.isEmpty()) complete(inflight.poll(), new OperationCanceledException("write"));
+    // Native requests were canceled (in order) before the close event; what is left here never
+    // reached the native queue and completes now, still in write order.
+    while (!inflight.isEmpty()) {
+      WriteRequest req = inflight.poll();
+      complete(req, req.preset != null ? req.preset : new OperationCanceledException("write"));
+    }
+    Callback cb = canceledShutdown;
+    canceledShutdown = null;
+    if (cb != null) {
+      loop.runUser(this, () -> cb.onComplete(new OperationCanceledException("shutdown")));
+    }
   }
 }

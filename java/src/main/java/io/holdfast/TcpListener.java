@@ -233,7 +233,8 @@ public final class TcpListener extends HandleBase {
       }
       return;
     }
-    if (result == Errors.EMFILE || result == Errors.ENFILE) shedCount++;
+    // aux 1: the pending connection was accepted and closed to shed it (EMFILE/ENFILE).
+    if ((result == Errors.EMFILE || result == Errors.ENFILE) && aux != 0) shedCount++;
     IOException error = Errors.exception(result, "accept", localAddress);
     try {
       handler.onAcceptError(this, error);

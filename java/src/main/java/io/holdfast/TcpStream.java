@@ -176,6 +176,11 @@ public final class TcpStream extends StreamBase {
   }
 
   private void finishConnect(IOException error) {
+    if (!isOpen() && !isMoved() && !(error instanceof OperationCanceledException)) {
+      // close() already made the token stale (from another thread, before the loop delivered
+      // the outcome): the connect is canceled, whatever the kernel said meanwhile.
+      error = new OperationCanceledException("connect");
+    }
     ConnectHandler h = connectHandler;
     connectHandler = null;
     if (connectTimer != null) {
@@ -263,7 +268,9 @@ public final class TcpStream extends StreamBase {
    * is stale at once (reason {@code MOVED}); once the stream has no queued write, connect or
    * shutdown and no undelivered event, its fd leaves this loop without being closed and
    * onArrival receives the new owner on target's thread. Data read but not yet consumed travels
-   * with it. If target closes before the stream arrives, the fd is closed.
+   * with it. If target closes before the stream arrives, the fd is closed. Call it from this
+   * stream's loop thread (in a callback, or through {@link EventLoop#execute}) when a read
+   * callback of the old owner must not be racing the move.
    *
    * @param target the loop that will own the stream
    * @param onArrival receives the new owner on target's loop thread
@@ -284,11 +291,13 @@ public final class TcpStream extends StreamBase {
 
   @Override
   void onClosed() {
-    super.onClosed();
+    // A connect not completed natively is canceled first, then the writes queued behind it (the
+    // order of the native cancellation).
     if (connecting) {
       connecting = false;
       finishConnect(new OperationCanceledException("connect"));
     }
+    super.onClosed();
     if (connectTimer != null) connectTimer.close();
     if (idleTimer != null) idleTimer.close();
   }

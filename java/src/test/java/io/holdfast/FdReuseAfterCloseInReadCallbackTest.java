@@ -117,6 +117,6 @@ class FdReuseAfterCloseInReadCallbackTest {
       pair.server().close();
       pair.listener().close();
     }
-    assertEquals(baseline, OwnershipTestSupport.awaitFdCount(baseline));
+    OwnershipTestSupport.assertNoFdLeak(baseline);
   }
 }

@@ -46,6 +46,17 @@ final class OwnershipTestSupport {
     return fds == null ? -1 : fds.length;
   }
 
+  /**
+   * Fails if more fds are open than at baseline once closing settled. Fewer is fine: the JVM or a
+   * forked child's pipes may close one of theirs meanwhile.
+   */
+  static void assertNoFdLeak(int baseline) throws InterruptedException {
+    int now = awaitFdCount(baseline);
+    if (now > baseline) {
+      throw new AssertionError("fd leak: " + baseline + " open before, " + now + " after");
+    }
+  }
+
   /** Waits until the fd count is at most expected (closing happens on the loop thread). */
   static int awaitFdCount(int expected) throws InterruptedException {
     long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);

@@ -71,6 +71,6 @@ class TransferToOtherLoopTest {
       pair.client().close();
       pair.listener().close();
     }
-    assertEquals(baseline, OwnershipTestSupport.awaitFdCount(baseline));
+    OwnershipTestSupport.assertNoFdLeak(baseline);
   }
 }

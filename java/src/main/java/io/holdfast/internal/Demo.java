@@ -1,6 +1,7 @@
 package io.holdfast.internal;
 
 import io.holdfast.EventLoop;
+import io.holdfast.LoopGroup;
 import io.holdfast.Stream;
 import io.holdfast.TcpListener;
 import io.holdfast.TcpStream;
@@ -31,6 +32,7 @@ public final class Demo {
     int seconds = 5;
     int clients = 4;
     int size = 64;
+    int loops = 1;
 
     static Args parse(String[] argv) {
       Args a = new Args();
@@ -44,6 +46,7 @@ public final class Demo {
           case "--seconds": a.seconds = intArg(flag, v, 1, 3600); break;
           case "--clients": a.clients = intArg(flag, v, 1, 10_000); break;
           case "--size": a.size = intArg(flag, v, 1, 16 * 1024 * 1024); break;
+          case "--loops": a.loops = intArg(flag, v, 1, 256); break;
           default: throw new IllegalArgumentException("unknown option " + flag);
         }
       }
@@ -78,30 +81,31 @@ public final class Demo {
       args = Args.parse(argv);
     } catch (IllegalArgumentException e) {
       System.err.println(command + ": " + e.getMessage());
-      System.err.println("usage: demo [--seconds N] [--clients N] [--size BYTES]\n"
-          + "       echo-server [--host H] --port N\n"
+      System.err.println("usage: demo [--seconds N] [--clients N] [--size BYTES] [--loops N]\n"
+          + "       echo-server [--host H] --port N [--loops N]\n"
           + "       echo-client [--host H] --port N [--seconds N] [--clients N] [--size BYTES]");
       return 2;
     }
     switch (command) {
       case "demo": {
-        EventLoop serverLoop = EventLoop.create();
-        try {
-          TcpListener listener = startServer(serverLoop, new InetSocketAddress(args.host, 0));
-          serverLoop.start("holdfast-echo-server");
-          System.out.println("echo server on " + listener.localAddress() + ", " + args.clients
-              + " clients, " + args.size + "-byte messages, " + args.seconds + " s ("
-              + serverLoop.backend() + ")");
-          return runClients(listener.localAddress(), args, System.out);
-        } finally {
-          serverLoop.close();
+        try (LoopGroup server = LoopGroup.create(args.loops, "holdfast-echo-server")) {
+          InetSocketAddress bound = startServer(server, new InetSocketAddress(args.host, 0));
+          System.out.println("echo server on " + bound + " (" + args.loops + " loop"
+              + (args.loops == 1 ? "" : "s, SO_REUSEPORT") + ", "
+              + server.loops().get(0).backend() + "), " + args.clients + " clients, "
+              + args.size + "-byte messages, " + args.seconds + " s");
+          return runClients(bound, args, System.out);
         }
       }
       case "echo-server": {
-        EventLoop loop = EventLoop.create();
-        TcpListener listener = startServer(loop, new InetSocketAddress(args.host, args.port));
-        System.out.println("echo server listening on " + listener.localAddress());
-        loop.run();
+        LoopGroup server = LoopGroup.create(args.loops, "holdfast-echo-server");
+        InetSocketAddress bound = startServer(server, new InetSocketAddress(args.host, args.port));
+        System.out.println("echo server listening on " + bound + " with " + args.loops
+            + " loop(s); Ctrl-C stops it");
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close));
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+          if (t.getName().startsWith("holdfast-echo-server")) t.join();
+        }
         return 0;
       }
       case "echo-client":
@@ -116,14 +120,15 @@ public final class Demo {
     }
   }
 
-  /** Binds an echo server on loop: every byte read is written back. */
-  static TcpListener startServer(EventLoop loop, InetSocketAddress address) throws IOException {
-    TcpListener listener = TcpListener.bind(loop, address);
-    listener.listen(stream -> {
-      ArrayDeque<ByteBuffer> spare = new ArrayDeque<>();
-      stream.tryReadStart((s, data) -> echo(s, data, spare));
-    });
-    return listener;
+  /** Starts an echo server on every loop of group (SO_REUSEPORT); returns its address. */
+  static InetSocketAddress startServer(LoopGroup group, InetSocketAddress address)
+      throws IOException {
+    List<TcpListener> listeners = group.listenReusePort(address, TcpListener.Options.defaults(),
+        stream -> {
+          ArrayDeque<ByteBuffer> spare = new ArrayDeque<>();
+          stream.tryReadStart((s, data) -> echo(s, data, spare));
+        });
+    return listeners.get(0).localAddress();
   }
 
   private static void echo(Stream s, ByteBuffer data, ArrayDeque<ByteBuffer> spare) {

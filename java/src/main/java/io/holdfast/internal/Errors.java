@@ -70,6 +70,10 @@ public final class Errors {
   public static final int ENETUNREACH = code("ENETUNREACH");
   public static final int ETIMEDOUT = code("ETIMEDOUT");
   public static final int EACCES = code("EACCES");
+  public static final int EISCONN = code("EISCONN");
+  public static final int ENOTCONN = code("ENOTCONN");
+  public static final int EDESTADDRREQ = code("EDESTADDRREQ");
+  public static final int EMSGSIZE = code("EMSGSIZE");
 
   /** @return every code of the native list with its name, in the list's order */
   public static Map<Integer, String> table() {
