@@ -79,7 +79,7 @@ final class BadPeerScenario {
       assertEquals(0, tls.writeQueueSize());
       assertEquals(0, in.size(), "no plaintext from a failed handshake");
     }
-    assertEquals(baseline, TlsTestSupport.awaitFdCount(baseline), "fds after the failure");
+    TlsTestSupport.assertNoFdLeak(baseline, "fds after the failure");
     return error;
   }
 

@@ -1,7 +1,6 @@
 package io.holdfast.tls;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
@@ -49,6 +48,6 @@ class TlsCloseNotifyEndsStreamTest {
       assertFalse(tls.isOpen());
       peer.get(10, TimeUnit.SECONDS);
     }
-    assertEquals(baseline, TlsTestSupport.awaitFdCount(baseline));
+    TlsTestSupport.assertNoFdLeak(baseline, "fds");
   }
 }

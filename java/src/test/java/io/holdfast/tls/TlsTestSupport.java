@@ -301,6 +301,12 @@ final class TlsTestSupport {
     return awaitFdCount(fdCount());
   }
 
+  /** Fails if more fds are open than at baseline (fewer is not a leak: the JVM may close some). */
+  static void assertNoFdLeak(int baseline, String what) throws InterruptedException {
+    int n = awaitFdCount(baseline);
+    if (n > baseline) throw new AssertionError(what + ": " + n + " fds open, baseline " + baseline);
+  }
+
   /** Waits until the fd count is at most expected (closing happens on the loop thread). */
   static int awaitFdCount(int expected) throws InterruptedException {
     long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);

@@ -1,7 +1,6 @@
 package io.holdfast.tls;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -58,6 +57,6 @@ class TlsTruncationTest {
       assertSame(e, tls.failure());
       peer.get(10, TimeUnit.SECONDS);
     }
-    assertEquals(baseline, TlsTestSupport.awaitFdCount(baseline));
+    TlsTestSupport.assertNoFdLeak(baseline, "fds");
   }
 }
