@@ -203,6 +203,7 @@ public final class EventLoop implements AutoCloseable {
         } else {
           h.onEvent(kind, ev.getInt(base + 12), ev.getLong(base + 16), ev.getInt(base + 24),
               ev.getInt(base + 28));
+          h.afterEvent();
         }
       } catch (Throwable t) {
         report(h, t);
