@@ -80,7 +80,9 @@ enum {
   HF_EV_SEND = 9      /* result: 0 or error (HF_ECANCELED when closed); aux: request id */
 };
 /* A pipe received a handle: result = its type (> 0) and aux = its token, or result = an error
- * (the fd was closed, e.g. HF_EOPNOTSUPP for a kind of fd no handle type wraps). */
+ * (the fd was closed, e.g. HF_EOPNOTSUPP for a kind of fd no handle type wraps). A TCP socket
+ * becomes HF_TYPE_TCP_STREAM, a Unix stream socket HF_TYPE_PIPE_STREAM, an IPv4/IPv6 datagram
+ * socket HF_TYPE_UDP (bound, connected if it was, not receiving). */
 enum { HF_EV_HANDLE = 10 };
 
 /* One event; the layout is read directly by Java (little endian, 32 bytes). */
@@ -152,6 +154,8 @@ int hf_handle_transfer(hf_loop_t *loop, hf_token_t token, hf_token_t *out);
  * Takes a quiet stream's fd out of the loop (to adopt it in another loop): the token is stale,
  * the fd is deregistered but not closed. HF_EBUSYSTATE while writes, a connect or a shutdown are
  * queued or events for it are undelivered. Call between batches, not from inside a dispatch.
+ * A UDP socket can be detached too (to pass it with hf_pipe_write_handle): HF_EBUSYSTATE while it
+ * has no socket yet, sends are queued or events for it are undelivered.
  */
 int hf_handle_detach(hf_loop_t *loop, hf_token_t token, int *fd_out);
 /*

@@ -164,6 +164,10 @@ void hf__udp_cancel(hf_loop_t *loop, hf__handle_t *h);
 hf__handle_t *hf__udp_socket_lookup(hf_loop_t *loop, hf_token_t token, int *err);
 /* AF_INET / AF_INET6 for a well-formed sockaddr of len bytes, else HF_EINVAL / HF_EAFNOSUPPORT. */
 int hf__udp_family(const void *addr, socklen_t len);
+/* *type = HF_TYPE_UDP for an IPv4/IPv6 datagram socket fd; HF_EINVAL for no datagram socket. */
+int hf__udp_classify(int fd, int *type);
+/* Sets up a UDP handle made for a received socket fd: family, receive size, connected state. */
+void hf__udp_adopted(hf_loop_t *loop, hf__handle_t *h);
 
 /* Events whose data lives in the arena: the arena is reused only once none is undelivered. */
 static inline bool hf__holds_arena(uint32_t kind, int32_t result) {

@@ -163,7 +163,7 @@ int hf__fd_classify(int fd, int *type, uint32_t *props) {
   if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &kind, &len) < 0) return -errno;
   len = sizeof listening;
   if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) < 0) return -errno;
-  /* One case per handle type a stream fd can become (UDP sockets would be one more). */
+  /* One case per stream handle type (a datagram socket is hf__udp_classify's). */
   if (kind != SOCK_STREAM || listening) return HF_EINVAL;
   if (domain == AF_UNIX) *type = HF_TYPE_PIPE_STREAM;
   else if (domain == AF_INET || domain == AF_INET6) *type = HF_TYPE_TCP_STREAM;
@@ -279,10 +279,12 @@ void hf__pipe_wrap_received(hf_loop_t *loop, hf__handle_t *h, const int *fds, in
     int fd = fds[i], type = 0;
     uint32_t props = 0;
     int err = hf__fd_classify(fd, &type, &props);
-    if (err == HF_EINVAL) err = HF_EOPNOTSUPP; /* a listener, datagram socket, file... */
+    if (err == HF_EINVAL) err = hf__udp_classify(fd, &type);
+    if (err == HF_EINVAL) err = HF_EOPNOTSUPP; /* a listener, file... */
     if (err == 0) err = hf__fd_prepare(fd);
     hf__handle_t *nh = NULL;
     if (err == 0) err = hf__handle_new(loop, type, fd, &nh);
+    if (err == 0 && type == HF_TYPE_UDP) hf__udp_adopted(loop, nh);
     if (err < 0) {
       close(fd); /* never claimed: nobody owns it but us */
       hf__emit(loop, h->token, HF_EV_HANDLE, err, 0, 0, 0);

@@ -58,8 +58,9 @@ HF__EXPORT int hf_handle_detach(hf_loop_t *loop, hf_token_t token, int *fd_out) 
   int err;
   hf__handle_t *h = hf__lookup(loop, token, 0, &err);
   if (h == NULL) return err;
-  if (!hf__is_stream(h->type)) return HF_EWRONGTYPE;
-  if (h->wq_head != NULL || (h->flags & (HF__S_CONNECTING | HF__S_SHUTDOWN_PENDING)) ||
+  if (!hf__is_stream(h->type) && h->type != HF_TYPE_UDP) return HF_EWRONGTYPE;
+  if (h->fd < 0 || h->wq_head != NULL || h->sq_head != NULL || /* udp: no socket, sends queued */
+      (hf__is_stream(h->type) && (h->flags & (HF__S_CONNECTING | HF__S_SHUTDOWN_PENDING))) ||
       hf__has_pending(loop, token))
     return HF_EBUSYSTATE;
   uint32_t index = HF_TOKEN_SLOT(token);

@@ -53,6 +53,11 @@ int hf__udp_family(const void *addr, socklen_t len) {
   return family == AF_INET || family == AF_INET6 ? HF_EINVAL : HF_EAFNOSUPPORT;
 }
 
+static uint32_t hf__udp_default_recv_size(const hf_loop_t *loop) {
+  uint32_t fit = loop->arena_size > HF_UDP_ADDR_SLOT + 8 ? loop->arena_size - HF_UDP_ADDR_SLOT - 8 : 1;
+  return fit < HF__MAX_RECV_SIZE ? fit : HF__MAX_RECV_SIZE;
+}
+
 static hf__handle_t *hf__udp_lookup(hf_loop_t *loop, hf_token_t token, int *err) {
   return hf__lookup(loop, token, HF_TYPE_UDP, err);
 }
@@ -208,10 +213,30 @@ HF__EXPORT int hf_udp_open(hf_loop_t *loop, int flags, hf_token_t *out) {
   int err = hf__handle_new(loop, HF_TYPE_UDP, -1, &h);
   if (err < 0) return err;
   h->udp_flags = flags;
-  uint32_t fit = loop->arena_size > HF_UDP_ADDR_SLOT + 8 ? loop->arena_size - HF_UDP_ADDR_SLOT - 8 : 1;
-  h->recv_size = fit < HF__MAX_RECV_SIZE ? fit : HF__MAX_RECV_SIZE;
+  h->recv_size = hf__udp_default_recv_size(loop);
   *out = h->token;
   return 0;
+}
+
+int hf__udp_classify(int fd, int *type) {
+  int domain = 0, kind = 0;
+  socklen_t len = sizeof kind;
+  if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &kind, &len) < 0) return -errno;
+  if (kind != SOCK_DGRAM) return HF_EINVAL;
+  len = sizeof domain;
+  if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len) < 0) return -errno;
+  if (domain != AF_INET && domain != AF_INET6) return HF_EAFNOSUPPORT;
+  *type = HF_TYPE_UDP;
+  return 0;
+}
+
+void hf__udp_adopted(hf_loop_t *loop, hf__handle_t *h) {
+  hf__sockaddr_t a;
+  socklen_t len = sizeof a;
+  h->recv_size = hf__udp_default_recv_size(loop);
+  if (getsockname(h->fd, &a.sa, &len) == 0) h->udp_family = a.sa.sa_family;
+  len = sizeof a;
+  if (getpeername(h->fd, &a.sa, &len) == 0) h->flags |= HF__U_CONNECTED;
 }
 
 HF__EXPORT int hf_udp_set_recv_size(hf_loop_t *loop, hf_token_t token, uint32_t size) {

@@ -72,6 +72,16 @@ abstract class HandleBase implements Handle {
   /** Called on the loop thread when the loop starts closing, before its handles are closed. */
   void loopClosing() {}
 
+  /**
+   * Takes the fd of this (already stale) handle out of its loop once it is quiet, to pass it over
+   * a pipe: onFd gets it on this loop's thread, onFail learns why not. Only the handle types a
+   * pipe can send implement it (streams, UDP sockets).
+   */
+  void detachWhenQuiet(java.util.function.IntConsumer onFd,
+      java.util.function.Consumer<java.io.IOException> onFail) {
+    throw new UnsupportedOperationException(typeName() + " cannot be passed");
+  }
+
   @Override
   public final EventLoop loop() {
     return loop;

@@ -9,8 +9,9 @@ package io.holdfast;
  */
 public interface PipeReadHandler extends ReadHandler {
   /**
-   * A handle arrived: a live {@link TcpStream} or {@link PipeStream} on the pipe's loop, not yet
-   * reading. The handler owns it from now on and must close it when done.
+   * A handle arrived: a live {@link TcpStream}, {@link PipeStream} or {@link UdpSocket} on the
+   * pipe's loop, not yet reading (test its type with {@code instanceof}). The handler owns it from
+   * now on and must close it when done.
    *
    * @param pipe the pipe it arrived on
    * @param handle the new handle

@@ -27,6 +27,7 @@ import java.util.Objects;
 public final class PipeStream extends StreamBase {
   static final int TYPE_TCP_STREAM = 3;
   static final int TYPE_PIPE_STREAM = 5;
+  static final int TYPE_UDP = 6;
 
   /** Options for a pipe stream. Not thread-safe; copied when used. */
   public static final class Options {
@@ -255,31 +256,39 @@ public final class PipeStream extends StreamBase {
   // ---- passing handles ----
 
   /**
-   * Passes a stream to the peer ({@code SCM_RIGHTS}), in order with this pipe's writes: bytes
-   * written before arrive before it, bytes written after arrive after it. The handle is moved at
-   * once: every operation on it throws {@link HandleClosedException} with reason
-   * {@link HandleClosedException.Reason#MOVED}. Once it is quiet (its queued writes done), its fd
+   * Passes a stream or UDP socket to the peer ({@code SCM_RIGHTS}), in order with this pipe's
+   * writes: bytes written before arrive before it, bytes written after arrive after it. The handle
+   * is moved at once: every operation on it throws {@link HandleClosedException} with reason
+   * {@link HandleClosedException.Reason#MOVED}. Once it is quiet (a stream's queued writes done,
+   * a UDP socket's queued sends completed: they are not canceled, see {@link UdpSocket}), its fd
    * leaves its loop and is sent; then this process's copy is closed. The peer receives a live
-   * stream of the same type through {@link PipeReadHandler#onHandle}. If the send fails or this
+   * handle of the same type through {@link PipeReadHandler#onHandle}. If the send fails or this
    * pipe closes first, the handle is closed. On the wire the fd rides on one byte of its own,
    * which a Holdfast receiver takes out of the data (another receiver would see it).
    *
-   * @param handle a {@link TcpStream} or {@link PipeStream} (of any loop), not this pipe
+   * @param handle a {@link TcpStream}, {@link PipeStream} or bound {@link UdpSocket} (of any
+   *     loop), not this pipe
    * @param callback called exactly once on this pipe's loop: null once sent, else the error or
    *     {@link OperationCanceledException}; may be null
    * @throws NullPointerException if handle is null
    * @throws IllegalArgumentException if handle is this pipe or of a type that cannot be sent
+   * @throws IllegalStateException if handle is a UdpSocket that is not bound yet (no socket)
    * @throws HandleClosedException if this pipe, or handle, is closed or moved
    * @throws IOException {@code ENOTSOCK} if this pipe is no socket (an os pipe cannot pass fds)
    */
   public void send(Handle handle, Callback callback) throws IOException {
     Objects.requireNonNull(handle, "handle");
     if (handle == this) throw new IllegalArgumentException("a pipe cannot send itself");
-    if (!(handle instanceof TcpStream) && !(handle instanceof PipeStream)) {
+    if (!(handle instanceof TcpStream) && !(handle instanceof PipeStream)
+        && !(handle instanceof UdpSocket)) {
       throw new IllegalArgumentException("cannot send a " + handle.getClass().getSimpleName()
-          + ": only TcpStream and PipeStream");
+          + ": only TcpStream, PipeStream and UdpSocket");
     }
-    StreamBase h = (StreamBase) handle;
+    if (handle instanceof UdpSocket && handle.isOpen() && !((UdpSocket) handle).isBound()) {
+      throw new IllegalStateException("cannot send an unbound UdpSocket: it has no socket yet"
+          + " (bind, connect or send first)");
+    }
+    HandleBase h = (HandleBase) handle;
     checkOpen();
     if (!isSocket()) throw Errors.exception(Errors.ENOTSOCK, "sendmsg", remoteAddress);
     if (!h.markStale(MOVED, "sent over a pipe")) throw h.closedException();
@@ -296,7 +305,7 @@ public final class PipeStream extends StreamBase {
   }
 
   /** At the send's place among the writes (loop thread): later ones wait until the fd is out. */
-  private void startSend(StreamBase h, PendingSend ps) {
+  private void startSend(HandleBase h, PendingSend ps) {
     PipeStream owner = current(); // this object, or its successor after a same-loop move
     if (!owner.isOpen() && !owner.isMoved()) {
       finishSend(ps, new OperationCanceledException("send"));
@@ -314,7 +323,7 @@ public final class PipeStream extends StreamBase {
     }
   }
 
-  private void detachAndSend(StreamBase h, PendingSend ps) {
+  private void detachAndSend(HandleBase h, PendingSend ps) {
     h.detachWhenQuiet(fd -> {
       try {
         loop.execute(() -> sendDetached(ps, fd));
@@ -425,6 +434,8 @@ public final class PipeStream extends StreamBase {
         return TcpStream.accepted(loop, token, TcpStream.Options.defaults());
       case TYPE_PIPE_STREAM:
         return wrap(loop, token, Options.defaults());
+      case TYPE_UDP:
+        return UdpPassing.received(loop, token);
       default:
         return null;
     }

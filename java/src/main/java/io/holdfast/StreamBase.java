@@ -595,6 +595,7 @@ abstract class StreamBase extends HandleBase implements Stream {
    * onFd gets it on this loop's thread; the fd stays registered as owned while in transit. onFail
    * learns why not (canceled if the stream or its loop closed first).
    */
+  @Override
   final void detachWhenQuiet(java.util.function.IntConsumer onFd,
       java.util.function.Consumer<IOException> onFail) {
     Runnable attempt = new Runnable() {

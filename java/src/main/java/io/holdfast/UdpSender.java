@@ -62,6 +62,7 @@ final class UdpSender {
   private InetSocketAddress lastTo;
   private final byte[] lastToBytes = new byte[28];
   private int lastToLength;
+  private volatile boolean detached; // the fd left with a move: what is submitted now is canceled
 
   UdpSender(UdpSocket socket) {
     this.socket = socket;
@@ -122,11 +123,13 @@ final class UdpSender {
   /** Hands the outbox to the native socket in batches (loop thread). */
   void flush() {
     flushScheduled.set(false);
-    if (!socket.isOpen()) {
-      // Closing: these are canceled after the close event, behind the natively queued ones.
-      if (socket.isFullyClosed()) cancelOutbox();
+    if (detached || socket.isFullyClosed()) {
+      cancelOutbox();
       return;
     }
+    // Closing: these are canceled after the close event, behind the natively queued ones. A
+    // moving socket sends what was queued before the move: its fd leaves once they completed.
+    if (!socket.isOpen() && !socket.isMoved()) return;
     while (!outbox.isEmpty()) {
       ensureStaging();
       ByteBuffer s = staging;
@@ -219,6 +222,12 @@ final class UdpSender {
     if (rc == Errors.STALE) throw socket.closedException();
     if (rc < 0) throw Errors.exception(rc, "send", to != null ? to : socket.remoteAddress());
     return true;
+  }
+
+  /** The fd left with a move (loop thread): sends that raced with it complete canceled. */
+  void detached() {
+    detached = true;
+    cancelOutbox();
   }
 
   /** The socket's close event arrived: everything still pending is canceled, in order. */

@@ -36,6 +36,16 @@ import java.util.Objects;
  * loop owns the socket; after {@link #close()} every operation throws
  * {@link HandleClosedException} (the socket is never silently re-created), while
  * {@link #localAddress()}, {@link #remoteAddress()} and the queue counters stay readable.
+ *
+ * <p>Passing: {@link PipeStream#send} moves a bound socket to the peer of a pipe. This object is
+ * stale at once (reason {@code MOVED}) and stops receiving: datagrams already read but not yet
+ * delivered are dropped, those still in the kernel's buffer travel with the socket. Sends
+ * accepted before the move are not canceled: the fd leaves only once each of them has completed
+ * (its callback runs once, on this loop, as for any send), so they go out from this socket
+ * first; a send that raced with the move and finds the fd gone completes with
+ * {@link OperationCanceledException}. A socket that is not bound yet has nothing to pass and is
+ * refused with {@link IllegalStateException}. The receiver gets a socket on the same local
+ * address (connected to the same peer if this one was), with default options, not receiving.
  */
 public final class UdpSocket extends UdpSocketBase {
   /** Socket options applied when the socket is made. Not thread-safe; copied when used. */
@@ -135,15 +145,16 @@ public final class UdpSocket extends UdpSocketBase {
   private static final int MAX_BUFFERS = 1024;
   private static final boolean LITTLE_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
 
-  private final UdpSender sender;
+  final UdpSender sender;
   private volatile boolean receiving;
+  UdpPassing pendingMove; // a move over a pipe waiting for the queued sends (loop thread)
   /* Loop thread only. */
   private DatagramHandler handler;
   private final byte[] lastSenderBytes = new byte[28];
   private int lastSenderLength;
   private InetSocketAddress lastSender;
 
-  private UdpSocket(EventLoop loop, long token, Options options) {
+  UdpSocket(EventLoop loop, long token, Options options) { // see also UdpPassing.received
     super(loop, token, options);
     this.sender = new UdpSender(this);
   }
@@ -503,6 +514,26 @@ public final class UdpSocket extends UdpSocketBase {
     } else if (kind == EV_RECV) {
       onReceive(result, aux, offset, length);
     }
+    UdpPassing.afterEvent(this);
+  }
+
+  /** A move over a pipe (see the class): the fd leaves once the queued sends completed. */
+  @Override
+  void detachWhenQuiet(java.util.function.IntConsumer onFd,
+      java.util.function.Consumer<IOException> onFail) {
+    loop.execute(new UdpPassing(this, onFd, onFail));
+  }
+
+  /** Receiving stops for good: the socket is leaving (loop thread). */
+  void stopReceiving() {
+    receiving = false;
+    handler = null;
+    UdpNative.recvStop(loop.ptr(), token);
+  }
+
+  @Override
+  void loopClosing() {
+    UdpPassing.giveUp(this);
   }
 
   private void onReceive(int result, long aux, int offset, int length) {
