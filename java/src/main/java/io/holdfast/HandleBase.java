@@ -2,6 +2,8 @@ package io.holdfast;
 
 import io.holdfast.internal.Errors;
 import io.holdfast.internal.HandleNative;
+import io.holdfast.internal.jfr.Jfr;
+import io.holdfast.internal.jfr.JfrEvents;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
@@ -38,6 +40,8 @@ abstract class HandleBase implements Handle {
 
   final EventLoop loop;
   final long token;
+  /** When the handle (for a moved stream: the connection) was created; see HandleInfo#age. */
+  long createdNanos = System.nanoTime();
   private volatile int state = OPEN;
   private volatile String closeDetail;
   /* Loop thread only. */
@@ -69,6 +73,24 @@ abstract class HandleBase implements Handle {
   /** Called on the loop thread when the loop starts closing, before its handles are closed. */
   void loopClosing() {}
 
+  /* What EventLoop.handles() shows; overridden where the handle has the fact. */
+
+  java.net.SocketAddress infoLocalAddress() {
+    return null;
+  }
+
+  java.net.SocketAddress infoRemoteAddress() {
+    return null;
+  }
+
+  long infoBytesRead() {
+    return 0;
+  }
+
+  long infoBytesWritten() {
+    return 0;
+  }
+
   @Override
   public final EventLoop loop() {
     return loop;
@@ -96,9 +118,10 @@ abstract class HandleBase implements Handle {
   }
 
   final HandleClosedException closedException() {
-    return new HandleClosedException(typeName(), token,
-        state == MOVED ? HandleClosedException.Reason.MOVED : HandleClosedException.Reason.CLOSED,
-        closeDetail);
+    HandleClosedException.Reason reason =
+        state == MOVED ? HandleClosedException.Reason.MOVED : HandleClosedException.Reason.CLOSED;
+    if (Jfr.AVAILABLE) JfrEvents.staleRejected(typeName(), token, reason.name(), closeDetail);
+    return new HandleClosedException(typeName(), token, reason, closeDetail);
   }
 
   /** Rejects an operation on a stale handle without any native call. */

@@ -151,6 +151,7 @@ public final class PipeStream extends StreamBase {
       s.remoteAddress = address;
       s.connecting = true;
       s.connectHandler = handler;
+      s.connectStarted();
       s.updateActive();
       return s;
     });
@@ -464,6 +465,7 @@ public final class PipeStream extends StreamBase {
   private void finishConnect(IOException error) {
     PipeConnectHandler h = connectHandler;
     connectHandler = null;
+    connectFinished(error);
     updateActive();
     if (h != null) {
       try {

@@ -137,6 +137,9 @@ public final class UdpSocket extends UdpSocketBase {
 
   private final UdpSender sender;
   private volatile boolean receiving;
+  /* Written on the loop thread only; read by EventLoop.handles(). */
+  private volatile long bytesReceived;
+  private volatile long bytesSent;
   /* Loop thread only. */
   private DatagramHandler handler;
   private final byte[] lastSenderBytes = new byte[28];
@@ -515,6 +518,7 @@ public final class UdpSocket extends UdpSocketBase {
       }
       InetSocketAddress from = senderAt(offset);
       ByteBuffer data = loop.readView(offset + UdpNative.ADDR_SLOT, length);
+      bytesReceived += length;
       h.onDatagram(this, data, from, (aux & UdpNative.TRUNCATED) != 0);
     } catch (Throwable t) {
       loop.report(this, t);
@@ -553,5 +557,20 @@ public final class UdpSocket extends UdpSocketBase {
   @Override
   String typeName() {
     return "UdpSocket";
+  }
+
+  /** A send of n payload bytes completed successfully (loop thread). */
+  void countSent(long n) {
+    bytesSent += n;
+  }
+
+  @Override
+  long infoBytesRead() {
+    return bytesReceived;
+  }
+
+  @Override
+  long infoBytesWritten() {
+    return bytesSent;
   }
 }
