@@ -42,6 +42,8 @@ public final class EventLoop implements AutoCloseable {
   private static final int ARENA_SIZE = 512 * 1024;
   private static final int SCRATCH_SIZE = 64 * 1024;
   private static final AtomicLong IDS = new AtomicLong();
+  /** Tasks a turn runs before polling again: producers outpacing the loop cannot starve it. */
+  private static final int TASKS_PER_TURN = 4096;
 
   private final String name;
   final LoopStats stats;
@@ -192,7 +194,7 @@ public final class EventLoop implements AutoCloseable {
       runner = Thread.currentThread();
       try {
         do {
-          runTasks();
+          runTasks(TASKS_PER_TURN);
           if (stopRequested || closeRequested) break;
           boolean alive = untilStopped || activeRefs > 0 || !tasks.isEmpty();
           if (!alive) break;
@@ -263,6 +265,11 @@ public final class EventLoop implements AutoCloseable {
   }
 
   private void runTasks() {
+    runTasks(Integer.MAX_VALUE);
+  }
+
+  /** Runs up to max queued tasks, in order; each is timed for the slow-callback report. */
+  private void runTasks(int max) {
     Runnable task = tasks.poll();
     if (task == null) return;
     long threshold = stats.thresholdNanos();
@@ -278,7 +285,7 @@ public final class EventLoop implements AutoCloseable {
       }
       now = System.nanoTime();
       if (now - start > threshold) stats.slow(null, -1, now - start, threshold);
-    } while ((task = tasks.poll()) != null);
+    } while (ran < max && (task = tasks.poll()) != null);
     stats.tasks(ran);
   }
 
@@ -581,7 +588,8 @@ public final class EventLoop implements AutoCloseable {
   /** Runs tasks and closes handles until none is left (bounded), delivering their events. */
   private void closeAll() {
     for (int round = 0; round < 1000; round++) {
-      runTasks();
+      // Bounded while execute() still accepts (producers may outpace us); all once it refuses.
+      runTasks(refusing ? Integer.MAX_VALUE : TASKS_PER_TURN);
       for (HandleBase h : bySlot) {
         if (h == null) continue;
         h.loopClosing(); // e.g. a move still waiting for its stream to be quiet gives up

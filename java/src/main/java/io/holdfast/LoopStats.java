@@ -202,14 +202,16 @@ final class LoopStats {
 
   LoopMetrics snapshot() {
     long[] c = new long[COUNTERS];
-    for (;;) {
+    for (int spins = 0; ; spins++) {
       long s = (long) SEQ.getAcquire(this);
       if ((s & 1) == 0) {
         for (int i = 0; i < COUNTERS; i++) c[i] = (long) COUNTER.getOpaque(counters, i);
         VarHandle.loadLoadFence();
         if ((long) SEQ.getOpaque(this) == s) break;
       }
-      Thread.onSpinWait();
+      // A writer descheduled inside its (tiny) section: let it run.
+      if (spins < 100) Thread.onSpinWait();
+      else Thread.yield();
     }
     List<LoopMetrics.SlowCallback> last = new ArrayList<>(RECENT_SLOW);
     long slow;
