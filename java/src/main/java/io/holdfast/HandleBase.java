@@ -118,10 +118,16 @@ abstract class HandleBase implements Handle {
   }
 
   final HandleClosedException closedException() {
+    HandleClosedException.Reason reason = recordRejection();
+    return new HandleClosedException(typeName(), token, reason, closeDetail);
+  }
+
+  /** Notes a rejected operation (JFR, with the caller's stack) and returns why it was stale. */
+  final HandleClosedException.Reason recordRejection() {
     HandleClosedException.Reason reason =
         state == MOVED ? HandleClosedException.Reason.MOVED : HandleClosedException.Reason.CLOSED;
     if (Jfr.AVAILABLE) JfrEvents.staleRejected(typeName(), token, reason.name(), closeDetail);
-    return new HandleClosedException(typeName(), token, reason, closeDetail);
+    return reason;
   }
 
   /** Rejects an operation on a stale handle without any native call. */

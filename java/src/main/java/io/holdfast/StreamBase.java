@@ -91,7 +91,10 @@ abstract class StreamBase extends HandleBase implements Stream {
   @Override
   public boolean tryReadStart(ReadHandler handler) {
     Objects.requireNonNull(handler, "handler");
-    if (!isOpen()) return false;
+    if (!isOpen()) {
+      recordRejection();
+      return false;
+    }
     loop.runOrSubmit(() -> startReading(handler));
     return true;
   }

@@ -61,6 +61,7 @@ class JfrEventsRecordedTest {
 
         client.close();
         rejectStaleRead(client);
+        tryStaleRead(client);
 
         CompletableFuture<Void> slow = new CompletableFuture<>();
         loop.execute(() -> {
@@ -108,12 +109,14 @@ class JfrEventsRecordedTest {
     assertEquals("TcpListener", accept.getString("listenerType"));
     assertNull(accept.getString("error"));
 
-    RecordedEvent stale = one(events, "io.holdfast.StaleHandleRejected",
-        e -> Handles.tokenString(clientToken).equals(e.getString("token")));
-    assertEquals("CLOSED", stale.getString("reason"));
-    assertNotNull(stale.getStackTrace(), "stale rejection carries a stack trace");
-    assertTrue(stale.getStackTrace().getFrames().stream().map(RecordedFrame::getMethod)
-        .anyMatch(m -> m.getName().equals("rejectStaleRead")), "the caller is in the trace");
+    for (String caller : new String[] {"rejectStaleRead", "tryStaleRead"}) {
+      RecordedEvent stale = one(events, "io.holdfast.StaleHandleRejected",
+          e -> Handles.tokenString(clientToken).equals(e.getString("token"))
+              && e.getStackTrace() != null && e.getStackTrace().getFrames().stream()
+                  .map(RecordedFrame::getMethod).anyMatch(m -> m.getName().equals(caller)));
+      assertEquals("CLOSED", stale.getString("reason"), caller);
+      assertEquals("TcpStream", stale.getString("handleType"), caller);
+    }
 
     RecordedEvent slowEvent = one(events, "io.holdfast.SlowCallback",
         e -> loopName.equals(e.getString("loop")) && "task".equals(e.getString("kind")));
@@ -124,6 +127,10 @@ class JfrEventsRecordedTest {
 
   private static void rejectStaleRead(TcpStream closed) {
     assertThrows(HandleClosedException.class, () -> closed.readStart((s, d) -> {}));
+  }
+
+  private static void tryStaleRead(TcpStream closed) {
+    assertTrue(!closed.tryReadStart((s, d) -> {}), "tryReadStart on a closed stream");
   }
 
   private static RecordedEvent one(List<RecordedEvent> events, String name,
