@@ -4,9 +4,10 @@ import java.util.Map;
 
 /**
  * The JMX view of one {@link EventLoop}, registered as
- * {@code io.holdfast:type=EventLoop,name=<loop name>} while the loop is open (e.g. in
- * {@code jconsole}, or {@code jcmd <pid> VM.info}-style tools reading the platform MBean server).
- * Every attribute is an open type. Counters are those of {@link EventLoop#metrics()}.
+ * {@code io.holdfast:type=EventLoop,name=<loop name>} in the platform MBean server while the loop
+ * is open: visible in {@code jconsole} or VisualVM, locally or remotely (e.g. after
+ * {@code jcmd <pid> ManagementAgent.start}). Every attribute is an open type. Counters are those
+ * of {@link EventLoop#metrics()}. Set {@code -Dholdfast.jmx.disabled=true} to register none.
  *
  * <p>Thread-safety: every method may be called from any thread. The metric attributes never
  * block the loop; {@link #getHandles()} and {@link #dump()} wait for the loop's current turn.
