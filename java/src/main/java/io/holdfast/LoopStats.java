@@ -1,7 +1,7 @@
 package io.holdfast;
 
-import io.holdfast.internal.jfr.JfrEvents;
 import io.holdfast.internal.jfr.Jfr;
+import io.holdfast.internal.jfr.JfrEvents;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
@@ -19,8 +19,9 @@ import java.util.Map;
  * Readers are any thread. The counters are published with a sequence lock: the writer makes the
  * sequence odd, stores the counters (opaque stores), and makes it even again (release store);
  * a reader retries until it read the same even sequence before and after its (opaque) loads, so
- * a snapshot is never torn and never blocks the loop. On x86 and ARM the writer side costs plain
- * stores and a store-store barrier. A section never contains user code.
+ * a snapshot is never torn and never blocks the loop. On x86 the writer's barriers cost nothing
+ * but compiler ordering (plain stores); on ARM a store barrier and a release store. A section
+ * never contains user code, so a callback reading metrics() on the loop thread never spins.
  *
  * <p>The hot path (the dispatch of one event) keeps its sums in locals of
  * {@link EventLoop#dispatch} and publishes them once per turn; it allocates nothing. Slow
