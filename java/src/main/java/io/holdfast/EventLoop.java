@@ -5,16 +5,15 @@ import io.holdfast.internal.LoopNative;
 import io.holdfast.internal.MemoryNative;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
 
@@ -29,6 +28,12 @@ import java.util.function.BiConsumer;
  *
  * <p>Ownership: the loop owns every handle created on it; {@link #close()} closes them all,
  * completing their pending requests as canceled, and frees the native loop.
+ *
+ * <p>Introspection: {@link #metrics()} (counters, event-loop lag, slow callbacks),
+ * {@link #handles()} and {@link #dump()} (the live handles); while the loop is open the same is
+ * visible over JMX as an {@link EventLoopMXBean} named
+ * {@code io.holdfast:type=EventLoop,name=<name>}, and the loop emits JFR events (category
+ * {@code Holdfast}).
  */
 public final class EventLoop implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(EventLoop.class.getName());
@@ -36,8 +41,13 @@ public final class EventLoop implements AutoCloseable {
   private static final int BATCH_CAPACITY = 1024;
   private static final int ARENA_SIZE = 512 * 1024;
   private static final int SCRATCH_SIZE = 64 * 1024;
-  /** Most tasks one turn runs: a flood from other threads cannot starve I/O, stop or close. */
+  private static final AtomicLong IDS = new AtomicLong();
+  /** Tasks a turn runs before polling again: producers outpacing the loop cannot starve it. */
   private static final int TASKS_PER_TURN = 4096;
+
+  private final String name;
+  final LoopStats stats;
+  private final Object mbeanName;
 
   private final long ptr;
   private final ByteBuffer events;
@@ -64,8 +74,10 @@ public final class EventLoop implements AutoCloseable {
   /** Referenced active handles (loop thread). */
   int activeRefs;
 
-  private EventLoop() {
+  private EventLoop(String name) {
     Holdfast.ensureAvailable();
+    long id = IDS.incrementAndGet();
+    this.name = name != null ? name : "loop-" + id;
     events = ByteBuffer.allocateDirect(BATCH_CAPACITY * EVENT_SIZE).order(ByteOrder.nativeOrder());
     arena = ByteBuffer.allocateDirect(ARENA_SIZE);
     arenaView = arena.duplicate();
@@ -75,6 +87,8 @@ public final class EventLoop implements AutoCloseable {
         MemoryNative.address(arena), ARENA_SIZE);
     if (rc < 0) throw new IllegalStateException("cannot create loop: " + Errors.name((int) rc));
     ptr = rc;
+    stats = new LoopStats(this.name);
+    mbeanName = LoopJmx.register(this, id); // null when JMX is unavailable: never fails
   }
 
   /**
@@ -85,7 +99,28 @@ public final class EventLoop implements AutoCloseable {
    * @throws IllegalStateException if the kernel refuses the poller (e.g. out of fds)
    */
   public static EventLoop create() {
-    return new EventLoop();
+    return new EventLoop(null);
+  }
+
+  /**
+   * Creates a loop with a name, shown by {@link #dump()}, {@link #metrics()}, JMX and JFR.
+   *
+   * @param name the loop's name, e.g. {@code worker-3}
+   * @return the new loop
+   * @throws NullPointerException if name is null
+   * @throws IllegalArgumentException if name is empty
+   * @throws UnsatisfiedLinkError if the native library cannot be loaded
+   * @throws IllegalStateException if the kernel refuses the poller (e.g. out of fds)
+   */
+  public static EventLoop create(String name) {
+    Objects.requireNonNull(name, "name");
+    if (name.isEmpty()) throw new IllegalArgumentException("empty loop name");
+    return new EventLoop(name);
+  }
+
+  /** @return the loop's name: the one given to {@link #create(String)}, else {@code loop-<id>} */
+  public String name() {
+    return name;
   }
 
   long ptr() {
@@ -180,41 +215,78 @@ public final class EventLoop implements AutoCloseable {
   private void turn(int timeout) {
     wakePending.set(false);
     if (!tasks.isEmpty() || stopRequested) timeout = 0;
+    long entered = System.nanoTime();
     int n = LoopNative.poll(ptr, timeout);
+    long polled = System.nanoTime();
     wakePending.set(true);
     if (n < 0) {
       report(null, new IllegalStateException("poll failed: " + Errors.name(n)));
       return;
     }
-    dispatch(n);
+    dispatch(n, polled - entered, polled);
   }
 
-  private void dispatch(int n) {
+  /**
+   * Dispatches a batch. Per event: one nanoTime (the end of a callback is the start of the next)
+   * and a few additions in locals; the sums reach {@link #stats} once per batch.
+   */
+  private void dispatch(int n, long idleNanos, long polled) {
     ByteBuffer ev = events;
+    long threshold = stats.thresholdNanos();
+    long now = polled;
+    long lagSum = 0;
+    long lagMax = 0;
+    int dispatched = 0;
     for (int i = 0; i < n; i++) {
       int base = i * EVENT_SIZE;
       int kind = ev.getInt(base + 8);
       if (kind == 0) continue; // dropped: its handle closed after the batch was filled
       HandleBase h = lookup(ev.getLong(base));
       if (h == null) continue;
+      long start = now;
+      long lag = start - polled; // readiness approximated by the poll's return
+      lagSum += lag;
+      if (lag > lagMax) lagMax = lag;
+      dispatched++;
       try {
         if (kind == HandleBase.EV_CLOSE) {
           h.onCloseEvent();
         } else {
-          h.onEvent(kind, ev.getInt(base + 12), ev.getLong(base + 16), ev.getInt(base + 24),
-              ev.getInt(base + 28));
-          h.afterEvent();
+          try {
+            h.onEvent(kind, ev.getInt(base + 12), ev.getLong(base + 16), ev.getInt(base + 24),
+                ev.getInt(base + 28));
+          } finally {
+            h.afterEvent(); // e.g. a move waiting for quiet retries, even after a throw
+          }
         }
       } catch (Throwable t) {
         report(h, t);
       }
+      now = System.nanoTime();
+      if (now - start > threshold) stats.slow(h, kind, now - start, threshold);
     }
+    stats.turn(idleNanos, dispatched, lagSum, lagMax);
   }
 
-  /** Runs at most max queued tasks, in order. */
+  /** Runs up to max queued tasks, in order; each is timed for the slow-callback report. */
   private void runTasks(int max) {
-    Runnable task;
-    for (int i = 0; i < max && (task = tasks.poll()) != null; i++) runTask(task);
+    Runnable task = tasks.poll();
+    if (task == null) return;
+    long threshold = stats.thresholdNanos();
+    long now = System.nanoTime();
+    int ran = 0;
+    do {
+      long start = now;
+      ran++;
+      try {
+        task.run();
+      } catch (Throwable t) {
+        report(null, t);
+      }
+      now = System.nanoTime();
+      if (now - start > threshold) stats.slow(null, -1, now - start, threshold);
+    } while (ran < max && (task = tasks.poll()) != null);
+    stats.tasks(ran);
   }
 
   /**
@@ -339,7 +411,7 @@ public final class EventLoop implements AutoCloseable {
       // fall through to the unlock below even if the task completed meanwhile.
       for (;;) {
         try {
-          return unwrap(f, 10);
+          return Handles.unwrap(f, 10);
         } catch (java.util.concurrent.TimeoutException e) {
           if (runLock.tryLock()) break;
         }
@@ -353,19 +425,7 @@ public final class EventLoop implements AutoCloseable {
     } finally {
       runLock.unlock();
     }
-    return unwrap(f, 0);
-  }
-
-  private static <T> T unwrap(CompletableFuture<T> f, long waitMillis) throws Exception {
-    try {
-      return waitMillis > 0 ? f.get(waitMillis, java.util.concurrent.TimeUnit.MILLISECONDS)
-          : f.get();
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof Exception) throw (Exception) cause;
-      if (cause instanceof Error) throw (Error) cause;
-      throw e;
-    }
+    return Handles.unwrap(f, 0);
   }
 
   /**
@@ -410,6 +470,7 @@ public final class EventLoop implements AutoCloseable {
     }
     bySlot[slot] = h;
     handleCount++;
+    stats.handleAdded(h);
   }
 
   void unregister(HandleBase h) {
@@ -417,10 +478,12 @@ public final class EventLoop implements AutoCloseable {
     if (slot < bySlot.length && bySlot[slot] == h) {
       bySlot[slot] = null;
       handleCount--;
+      stats.handleRemoved(h);
     }
   }
 
-  private HandleBase lookup(long token) {
+  /** The Java object of a live token, or null (loop thread). */
+  HandleBase lookup(long token) {
     int slot = (int) token;
     if (slot < 0 || slot >= bySlot.length) return null;
     HandleBase h = bySlot[slot];
@@ -428,31 +491,16 @@ public final class EventLoop implements AutoCloseable {
   }
 
   /**
-   * A snapshot of the loop's live handles, as the native table sees them.
+   * A snapshot of the loop's live handles, as the native table sees them, with what Java knows
+   * of each (addresses, byte counters, age). Taken on the loop thread: from another thread it
+   * waits for the current turn's callbacks to finish.
    *
-   * @return type, token and state of each live handle
+   * @return one entry per live handle, in slot order
    * @throws IllegalStateException if the loop is closed
    */
   public List<HandleInfo> handles() {
     try {
-      return call(() -> {
-        int cap = 1024;
-        for (;;) {
-          ByteBuffer buf = ByteBuffer.allocateDirect(cap * 16).order(ByteOrder.nativeOrder());
-          long base = MemoryNative.address(buf);
-          int n = LoopNative.handles(ptr, base, base + cap * 8L, base + cap * 12L, cap);
-          if (n > cap) {
-            cap = n + 64;
-            continue;
-          }
-          List<HandleInfo> out = new ArrayList<>(n);
-          for (int i = 0; i < n; i++) {
-            out.add(new HandleInfo(Handles.typeName(buf.getInt(cap * 8 + i * 4)),
-                buf.getLong(i * 8), buf.getInt(cap * 12 + i * 4) == 1 ? "open" : "closing"));
-          }
-          return out;
-        }
-      });
+      return call(() -> LoopHandles.snapshot(this));
     } catch (RuntimeException e) {
       throw e;
     } catch (Exception e) {
@@ -460,13 +508,48 @@ public final class EventLoop implements AutoCloseable {
     }
   }
 
+  /**
+   * A readable report: a header line with the loop's name, backend and metrics, then one line
+   * per live handle (type, token, state, addresses, bytes read and written, age).
+   *
+   * @return the multi-line report
+   * @throws IllegalStateException if the loop is closed
+   */
+  public String dump() {
+    return LoopHandles.dump(this, handles());
+  }
+
+  /**
+   * An immutable snapshot of the loop's counters. Never blocks the loop and may be called from
+   * any thread, also while the loop runs; see {@link LoopMetrics} for what each counter means.
+   *
+   * @return the counters since the loop was created (still readable after close)
+   */
+  public LoopMetrics metrics() {
+    return stats.snapshot();
+  }
+
+  /**
+   * Sets how long a callback (or task) may hold the loop thread before it is reported as slow in
+   * {@link #metrics()} and as a JFR {@code io.holdfast.SlowCallback} event. The default is 50 ms,
+   * or the system property {@code holdfast.slowCallbackThresholdMillis}.
+   *
+   * @param threshold the threshold, positive
+   * @throws NullPointerException if threshold is null
+   * @throws IllegalArgumentException if threshold is zero or negative
+   */
+  public void setSlowCallbackThreshold(Duration threshold) {
+    stats.setThreshold(threshold);
+  }
+
+  /** @return the current slow-callback threshold (see {@link #setSlowCallbackThreshold}) */
+  public Duration slowCallbackThreshold() {
+    return Duration.ofNanos(stats.thresholdNanos());
+  }
+
   /** @return the name of the poller backend, e.g. {@code epoll} */
   public String backend() {
-    byte[] name = new byte[64];
-    ByteBuffer buf = ByteBuffer.allocateDirect(64);
-    int n = LoopNative.backendName(MemoryNative.address(buf), 64);
-    buf.get(name, 0, n);
-    return new String(name, 0, n, StandardCharsets.US_ASCII);
+    return LoopHandles.backendName();
   }
 
   /** @return true once {@link #close()} finished */
@@ -523,6 +606,7 @@ public final class EventLoop implements AutoCloseable {
         closed = true;
         LoopNative.close(ptr);
       }
+      LoopJmx.unregister(mbeanName);
       runner = previous;
     }
   }
@@ -538,7 +622,7 @@ public final class EventLoop implements AutoCloseable {
       }
       if (handleCount == 0 && tasks.isEmpty()) break;
       int n = LoopNative.poll(ptr, 0);
-      if (n > 0) dispatch(n);
+      if (n > 0) dispatch(n, 0, System.nanoTime());
     }
   }
 

@@ -2,6 +2,8 @@ package io.holdfast;
 
 import io.holdfast.internal.Errors;
 import io.holdfast.internal.HandleNative;
+import io.holdfast.internal.jfr.Jfr;
+import io.holdfast.internal.jfr.JfrEvents;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
@@ -38,6 +40,8 @@ abstract class HandleBase implements Handle {
 
   final EventLoop loop;
   final long token;
+  /** When the handle (for a moved stream: the connection) was created; see HandleInfo#age. */
+  long createdNanos = System.nanoTime();
   private volatile int state = OPEN;
   private volatile String closeDetail;
   /* Loop thread only. */
@@ -82,6 +86,24 @@ abstract class HandleBase implements Handle {
     throw new UnsupportedOperationException(typeName() + " cannot be passed");
   }
 
+  /* What EventLoop.handles() shows; overridden where the handle has the fact. */
+
+  java.net.SocketAddress infoLocalAddress() {
+    return null;
+  }
+
+  java.net.SocketAddress infoRemoteAddress() {
+    return null;
+  }
+
+  long infoBytesRead() {
+    return 0;
+  }
+
+  long infoBytesWritten() {
+    return 0;
+  }
+
   @Override
   public final EventLoop loop() {
     return loop;
@@ -109,9 +131,16 @@ abstract class HandleBase implements Handle {
   }
 
   final HandleClosedException closedException() {
-    return new HandleClosedException(typeName(), token,
-        state == MOVED ? HandleClosedException.Reason.MOVED : HandleClosedException.Reason.CLOSED,
-        closeDetail);
+    HandleClosedException.Reason reason = recordRejection();
+    return new HandleClosedException(typeName(), token, reason, closeDetail);
+  }
+
+  /** Notes a rejected operation (JFR, with the caller's stack) and returns why it was stale. */
+  final HandleClosedException.Reason recordRejection() {
+    HandleClosedException.Reason reason =
+        state == MOVED ? HandleClosedException.Reason.MOVED : HandleClosedException.Reason.CLOSED;
+    if (Jfr.AVAILABLE) JfrEvents.staleRejected(typeName(), token, reason.name(), closeDetail);
+    return reason;
   }
 
   /** Rejects an operation on a stale handle without any native call. */

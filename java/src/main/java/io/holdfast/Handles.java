@@ -106,6 +106,20 @@ final class Handles {
     }
   }
 
+  /** The future's value; its failure's cause rethrown as is (waitMillis 0: no time limit). */
+  static <T> T unwrap(java.util.concurrent.CompletableFuture<T> f, long waitMillis)
+      throws Exception {
+    try {
+      return waitMillis > 0 ? f.get(waitMillis, java.util.concurrent.TimeUnit.MILLISECONDS)
+          : f.get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof Exception) throw (Exception) cause;
+      if (cause instanceof Error) throw (Error) cause;
+      throw e;
+    }
+  }
+
   static String typeName(int nativeType) {
     switch (nativeType) {
       case 1:

@@ -41,7 +41,7 @@ public final class LoopGroup implements AutoCloseable {
     List<Thread> ts = new ArrayList<>(n);
     try {
       for (int i = 0; i < n; i++) {
-        EventLoop loop = EventLoop.create();
+        EventLoop loop = EventLoop.create(namePrefix + "-" + i);
         ls.add(loop);
         ts.add(loop.start(namePrefix + "-" + i));
       }

@@ -2,6 +2,8 @@ package io.holdfast;
 
 import io.holdfast.internal.Errors;
 import io.holdfast.internal.PipeNative;
+import io.holdfast.internal.jfr.Jfr;
+import io.holdfast.internal.jfr.JfrEvents;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -264,6 +266,11 @@ public final class PipeListener extends HandleBase {
   }
 
   @Override
+  java.net.SocketAddress infoLocalAddress() {
+    return localAddress;
+  }
+
+  @Override
   String typeName() {
     return "PipeListener";
   }
@@ -283,6 +290,9 @@ public final class PipeListener extends HandleBase {
         return;
       }
       connectionCount++;
+      if (Jfr.AVAILABLE) {
+        JfrEvents.accept("PipeListener", token, localAddress, s.token, s.remoteAddress, null);
+      }
       try {
         handler.onConnection(s);
       } catch (Throwable t) {
@@ -291,6 +301,7 @@ public final class PipeListener extends HandleBase {
       return;
     }
     IOException error = Errors.exception(result, "accept", localAddress);
+    if (Jfr.AVAILABLE) JfrEvents.accept("PipeListener", token, localAddress, 0, null, error);
     try {
       handler.onAcceptError(this, error);
     } catch (Throwable t) {

@@ -152,6 +152,7 @@ public final class PipeStream extends StreamBase {
       s.remoteAddress = address;
       s.connecting = true;
       s.connectHandler = handler;
+      s.connectStarted();
       s.updateActive();
       return s;
     });
@@ -475,6 +476,7 @@ public final class PipeStream extends StreamBase {
   private void finishConnect(IOException error) {
     PipeConnectHandler h = connectHandler;
     connectHandler = null;
+    connectFinished(error);
     updateActive();
     if (h != null) {
       try {

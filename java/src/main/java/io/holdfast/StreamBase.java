@@ -4,6 +4,8 @@ import io.holdfast.internal.Errors;
 import io.holdfast.internal.HandleNative;
 import io.holdfast.internal.MemoryNative;
 import io.holdfast.internal.StreamNative;
+import io.holdfast.internal.jfr.Jfr;
+import io.holdfast.internal.jfr.JfrEvents;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
@@ -59,6 +61,8 @@ abstract class StreamBase extends HandleBase implements Stream {
   private Callback canceledShutdown; // shutdown requested after close, completed after the writes
   private long nextRequest = 1;
   long lastActivityNanos = System.nanoTime();
+  /** A begun JFR Connect event while a connect is pending and recorded (else null). */
+  Object connectEvent;
   /* Moving ownership (loop thread). */
   StreamBase successor; // the new owner after a same-loop transfer
   private boolean detached; // the fd left this loop
@@ -87,7 +91,10 @@ abstract class StreamBase extends HandleBase implements Stream {
   @Override
   public boolean tryReadStart(ReadHandler handler) {
     Objects.requireNonNull(handler, "handler");
-    if (!isOpen()) return false;
+    if (!isOpen()) {
+      recordRejection();
+      return false;
+    }
     loop.runOrSubmit(() -> startReading(handler));
     return true;
   }
@@ -453,6 +460,26 @@ abstract class StreamBase extends HandleBase implements Stream {
   }
 
   @Override
+  SocketAddress infoLocalAddress() {
+    return localAddress;
+  }
+
+  @Override
+  SocketAddress infoRemoteAddress() {
+    return remoteAddress;
+  }
+
+  @Override
+  long infoBytesRead() {
+    return bytesRead;
+  }
+
+  @Override
+  long infoBytesWritten() {
+    return bytesWritten;
+  }
+
+  @Override
   public SocketAddress remoteAddress() {
     return remoteAddress;
   }
@@ -526,6 +553,9 @@ abstract class StreamBase extends HandleBase implements Stream {
 
   /** Copies what a new owner inherits: counters, addresses, marks, end/shutdown state, held data. */
   private void takeStateFrom(StreamBase old) {
+    createdNanos = old.createdNanos;
+    connectEvent = old.connectEvent;
+    old.connectEvent = null;
     bytesRead = old.bytesRead;
     bytesWritten = old.bytesWritten;
     localAddress = old.localAddress;
@@ -546,6 +576,19 @@ abstract class StreamBase extends HandleBase implements Stream {
     nextRequest = old.nextRequest;
     old.moveCloseCallbacksTo(this);
     inheritFrom(old);
+  }
+
+  /** Starts timing a connect for JFR (cheap when no recording runs). */
+  final void connectStarted() {
+    if (Jfr.AVAILABLE) connectEvent = JfrEvents.connectBegin();
+  }
+
+  /** A connect finished (or was canceled): commits its JFR event, if one was begun. */
+  final void connectFinished(IOException error) {
+    Object e = connectEvent;
+    if (e == null) return;
+    connectEvent = null;
+    JfrEvents.connectEnd(e, typeName(), token, remoteAddress, localAddress, error);
   }
 
   /** Subclass state a new owner inherits (called on the new owner's loop thread). */

@@ -2,6 +2,8 @@ package io.holdfast;
 
 import io.holdfast.internal.Errors;
 import io.holdfast.internal.TcpNative;
+import io.holdfast.internal.jfr.Jfr;
+import io.holdfast.internal.jfr.JfrEvents;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Objects;
@@ -212,6 +214,11 @@ public final class TcpListener extends HandleBase {
   }
 
   @Override
+  java.net.SocketAddress infoLocalAddress() {
+    return localAddress;
+  }
+
+  @Override
   boolean isActive() {
     return listening;
   }
@@ -226,6 +233,9 @@ public final class TcpListener extends HandleBase {
         return;
       }
       connectionCount++;
+      if (Jfr.AVAILABLE) {
+        JfrEvents.accept("TcpListener", token, localAddress, s.token, s.remoteAddress, null);
+      }
       try {
         handler.onConnection(s);
       } catch (Throwable t) {
@@ -236,6 +246,7 @@ public final class TcpListener extends HandleBase {
     // aux 1: the pending connection was accepted and closed to shed it (EMFILE/ENFILE).
     if ((result == Errors.EMFILE || result == Errors.ENFILE) && aux != 0) shedCount++;
     IOException error = Errors.exception(result, "accept", localAddress);
+    if (Jfr.AVAILABLE) JfrEvents.accept("TcpListener", token, localAddress, 0, null, error);
     try {
       handler.onAcceptError(this, error);
     } catch (Throwable t) {

@@ -156,6 +156,7 @@ public final class TcpStream extends StreamBase {
         s.remoteAddress = address;
         s.connecting = true;
         s.connectHandler = handler;
+        s.connectStarted();
         s.updateActive();
         if (opts.connectTimeoutMillis > 0) s.armConnectTimeout(address, opts.connectTimeoutMillis);
         return s;
@@ -201,6 +202,7 @@ public final class TcpStream extends StreamBase {
     }
     ConnectHandler h = connectHandler;
     connectHandler = null;
+    connectFinished(error);
     if (connectTimer != null) {
       connectTimer.close();
       connectTimer = null;

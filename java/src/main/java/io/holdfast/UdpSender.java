@@ -221,6 +221,7 @@ final class UdpSender {
     if (rc == Errors.EAGAIN) return false;
     if (rc == Errors.STALE) throw socket.closedException();
     if (rc < 0) throw Errors.exception(rc, "send", to != null ? to : socket.remoteAddress());
+    socket.countSent(len);
     return true;
   }
 
@@ -244,6 +245,7 @@ final class UdpSender {
   private void complete(Request r, IOException error) {
     queuedBytes.addAndGet(-r.bytes);
     queuedCount.decrementAndGet();
+    if (error == null) socket.countSent(r.bytes);
     if (r.callback == null) return;
     try {
       r.callback.onComplete(error);

@@ -148,6 +148,9 @@ public final class UdpSocket extends UdpSocketBase {
   final UdpSender sender;
   private volatile boolean receiving;
   UdpPassing pendingMove; // a move over a pipe waiting for the queued sends (loop thread)
+  /* Written on the loop thread only; read by EventLoop.handles(). */
+  private volatile long bytesReceived;
+  private volatile long bytesSent;
   /* Loop thread only. */
   private DatagramHandler handler;
   private final byte[] lastSenderBytes = new byte[28];
@@ -546,6 +549,7 @@ public final class UdpSocket extends UdpSocketBase {
       }
       InetSocketAddress from = senderAt(offset);
       ByteBuffer data = loop.readView(offset + UdpNative.ADDR_SLOT, length);
+      bytesReceived += length;
       h.onDatagram(this, data, from, (aux & UdpNative.TRUNCATED) != 0);
     } catch (Throwable t) {
       loop.report(this, t);
@@ -584,5 +588,20 @@ public final class UdpSocket extends UdpSocketBase {
   @Override
   String typeName() {
     return "UdpSocket";
+  }
+
+  /** A send of n payload bytes completed successfully (loop thread). */
+  void countSent(long n) {
+    bytesSent += n;
+  }
+
+  @Override
+  long infoBytesRead() {
+    return bytesReceived;
+  }
+
+  @Override
+  long infoBytesWritten() {
+    return bytesSent;
   }
 }

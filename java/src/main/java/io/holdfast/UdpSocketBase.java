@@ -47,6 +47,16 @@ abstract class UdpSocketBase extends HandleBase {
     return remoteAddress;
   }
 
+  @Override
+  java.net.SocketAddress infoLocalAddress() {
+    return localAddress;
+  }
+
+  @Override
+  java.net.SocketAddress infoRemoteAddress() {
+    return remoteAddress;
+  }
+
 
   // ---- options (the socket must be bound: NotYetBoundException otherwise) ----
 
