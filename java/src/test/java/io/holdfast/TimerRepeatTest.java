@@ -41,7 +41,10 @@ class TimerRepeatTest {
       assertTrue(total >= 30 + 5 * 25 - 2, "six fires took only " + total + " ms: " + at);
       for (int i = 1; i < at.size(); i++) {
         long gap = at.get(i) - at.get(i - 1);
-        assertTrue(gap >= 10, "fires " + (i - 1) + " and " + i + " only " + gap + " ms apart: " + at);
+        // A burst (catch-up fires in one turn) shows as fires under a millisecond apart. The
+        // next deadline counts from when the loop saw the fire, so a callback that ran late
+        // on a loaded machine narrows one gap without being a burst: no tighter bound here.
+        assertTrue(gap >= 1, "fires " + (i - 1) + " and " + i + " only " + gap + " ms apart: " + at);
       }
     }
   }
