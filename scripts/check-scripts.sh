@@ -11,8 +11,9 @@
 #           or unusable); awk, grep.
 set -euo pipefail
 
+lib=${1:-$(dirname "${BASH_SOURCE[0]}")/../java/target/native/libholdfast.so}
+[[ "$lib" == /* ]] || lib=$PWD/$lib
 cd "$(dirname "${BASH_SOURCE[0]}")"
-lib=${1:-../java/target/native/libholdfast.so}
 failures=0
 fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 ok() { echo "ok:   $*"; }
