@@ -10,7 +10,7 @@
 #              (default: java/target/native/libholdfast.so of this checkout); ends with CMD
 #          -t  stop after SECONDS (default: when CMD ends, or Ctrl-C)
 #          -x  a second argument for the program ($2, e.g. a threshold)
-#          Exit status: CMD's with -c, bpftrace's with -p, 2 on usage errors.
+#          Exit status: CMD's with -c, bpftrace's with -p (0 when -t ends it), 2 on usage errors.
 # Requires: bpftrace (Debian package bpftrace), root; tracefs mounted on /sys/kernel/tracing for
 #           programs using tracepoints (mount -t tracefs tracefs /sys/kernel/tracing).
 set -euo pipefail
@@ -56,8 +56,11 @@ if [ -n "$pid" ]; then
       "with -Dholdfast.library.path=FILE (or pass -c)" >&2
     exit 2 ;;
   esac
-  status=0
-  "${timed[@]}" bpftrace -p "$pid" "$script" "$lib" "${extra[@]}" || status=$?
+  set +e
+  "${timed[@]}" bpftrace -p "$pid" "$script" "$lib" "${extra[@]}" 2>&1 |
+    grep --line-buffered -v 'RLIMIT_MEMLOCK' | cat -s
+  status=${PIPESTATUS[0]}
+  [ "$status" != 124 ] || [ -z "$seconds" ] || status=0 # -t SECONDS ran out: the normal end
   exit "$status"
 fi
 
