@@ -36,6 +36,8 @@ public final class EventLoop implements AutoCloseable {
   private static final int BATCH_CAPACITY = 1024;
   private static final int ARENA_SIZE = 512 * 1024;
   private static final int SCRATCH_SIZE = 64 * 1024;
+  /** Most tasks one turn runs: a flood from other threads cannot starve I/O, stop or close. */
+  private static final int TASKS_PER_TURN = 4096;
 
   private final long ptr;
   private final ByteBuffer events;
@@ -157,7 +159,7 @@ public final class EventLoop implements AutoCloseable {
       runner = Thread.currentThread();
       try {
         do {
-          runTasks();
+          runTasks(TASKS_PER_TURN);
           if (stopRequested || closeRequested) break;
           boolean alive = untilStopped || activeRefs > 0 || !tasks.isEmpty();
           if (!alive) break;
@@ -201,6 +203,7 @@ public final class EventLoop implements AutoCloseable {
         } else {
           h.onEvent(kind, ev.getInt(base + 12), ev.getLong(base + 16), ev.getInt(base + 24),
               ev.getInt(base + 28));
+          h.afterEvent();
         }
       } catch (Throwable t) {
         report(h, t);
@@ -208,15 +211,36 @@ public final class EventLoop implements AutoCloseable {
     }
   }
 
-  private void runTasks() {
+  /** Runs at most max queued tasks, in order. */
+  private void runTasks(int max) {
     Runnable task;
-    while ((task = tasks.poll()) != null) {
-      try {
-        task.run();
-      } catch (Throwable t) {
-        report(null, t);
-      }
+    for (int i = 0; i < max && (task = tasks.poll()) != null; i++) runTask(task);
+  }
+
+  /**
+   * Runs queued tasks, in order, until done holds or the queue is empty (the caller holds
+   * runLock, so nobody else takes tasks meanwhile). Bounded by the tasks queued ahead of the
+   * caller's own, which is how the caller knows when to stop, whatever other threads add.
+   */
+  private void runTasksUntil(java.util.function.BooleanSupplier done) {
+    Runnable task;
+    while (!done.getAsBoolean() && (task = tasks.poll()) != null) runTask(task);
+  }
+
+  private void runTask(Runnable task) {
+    try {
+      task.run();
+    } catch (Throwable t) {
+      report(null, t);
     }
+  }
+
+  /** Runs the tasks queued before this call (holding runLock), then r. */
+  private void runQueuedThen(Runnable r) {
+    boolean[] reached = new boolean[1];
+    tasks.add(() -> reached[0] = true);
+    runTasksUntil(() -> reached[0]);
+    r.run();
   }
 
   /** The read arena positioned on one read's data; valid until the callback returns. */
@@ -276,8 +300,7 @@ public final class EventLoop implements AutoCloseable {
         // Tasks queued while the loop was still running go first: operations keep their order.
         // On a closed loop r still runs: every handle is stale by then, so it only completes
         // callbacks and touches nothing native.
-        runTasks();
-        r.run();
+        runQueuedThen(r);
       } finally {
         runLock.unlock();
       }
@@ -289,8 +312,7 @@ public final class EventLoop implements AutoCloseable {
         // then, so r only completes callbacks and touches nothing native).
         runLock.lock();
         try {
-          runTasks();
-          r.run();
+          runQueuedThen(r);
         } finally {
           runLock.unlock();
         }
@@ -313,21 +335,21 @@ public final class EventLoop implements AutoCloseable {
     if (!runLock.tryLock()) {
       execute(task);
       // The runner may be leaving run() with our task still queued: whoever holds the idle loop
-      // next runs the queue, so keep trying to become that holder while waiting.
-      while (!f.isDone()) {
+      // next runs the queue, so keep trying to become that holder while waiting. Holding it, we
+      // fall through to the unlock below even if the task completed meanwhile.
+      for (;;) {
         try {
           return unwrap(f, 10);
         } catch (java.util.concurrent.TimeoutException e) {
           if (runLock.tryLock()) break;
         }
       }
-      if (f.isDone()) return unwrap(f, 0);
     } else {
       tasks.add(task);
     }
     try {
-      if (closed) throw new IllegalStateException("loop is closed");
-      runTasks();
+      if (closed && !f.isDone()) throw new IllegalStateException("loop is closed");
+      runTasksUntil(f::isDone);
     } finally {
       runLock.unlock();
     }
@@ -489,10 +511,12 @@ public final class EventLoop implements AutoCloseable {
     Thread previous = runner;
     runner = Thread.currentThread();
     try {
-      closeAll();
-      // From here execute() refuses; tasks that got in before still run, then the loop is freed.
+      // While execute() still accepts, other threads may keep adding: a bounded number of turns.
+      closeAll(16, TASKS_PER_TURN);
+      // From here execute() refuses; every task that got in before still runs, then the loop is
+      // freed. No new task arrives, so draining the queue whole is bounded.
       refusing = true;
-      closeAll();
+      closeAll(1000, Integer.MAX_VALUE);
     } finally {
       refusing = true;
       synchronized (this) {
@@ -504,9 +528,9 @@ public final class EventLoop implements AutoCloseable {
   }
 
   /** Runs tasks and closes handles until none is left (bounded), delivering their events. */
-  private void closeAll() {
-    for (int round = 0; round < 1000; round++) {
-      runTasks();
+  private void closeAll(int rounds, int tasksPerRound) {
+    for (int round = 0; round < rounds; round++) {
+      runTasks(tasksPerRound);
       for (HandleBase h : bySlot) {
         if (h == null) continue;
         h.loopClosing(); // e.g. a move still waiting for its stream to be quiet gives up

@@ -63,6 +63,9 @@ abstract class HandleBase implements Handle {
   /** Handles an event other than close (loop thread). */
   abstract void onEvent(int kind, int result, long aux, int offset, int length);
 
+  /** Called on the loop thread after every event other than close, whoever handled it. */
+  void afterEvent() {}
+
   /** Called on the loop thread once the handle's last event was delivered. */
   void onClosed() {}
 

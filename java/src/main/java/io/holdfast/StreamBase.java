@@ -473,6 +473,14 @@ abstract class StreamBase extends HandleBase implements Stream {
       default:
         break;
     }
+  }
+
+  /**
+   * A move waiting for quiet retries after each event: every kind counts (a connect finishing is
+   * handled by the subclass, and a move of a connecting stream waits for exactly that event).
+   */
+  @Override
+  final void afterEvent() {
     if (pendingMove != null) loop.execute(pendingMove);
   }
 

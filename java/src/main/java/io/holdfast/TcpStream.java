@@ -111,6 +111,24 @@ public final class TcpStream extends StreamBase {
   }
 
   /**
+   * Connects from a loop of group, picked by {@link LoopGroup#next()} (round robin); the stream
+   * belongs to that loop and handler runs on its thread. Same as {@link LoopGroup#connect}.
+   *
+   * @param group the loops to pick from
+   * @param address an IPv4 or IPv6 socket address
+   * @param handler receives the outcome
+   * @return the connecting stream
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if address is unresolved
+   * @throws IllegalStateException if the group was shut down
+   * @throws IOException if the socket cannot be created (e.g. {@code EMFILE})
+   */
+  public static TcpStream connect(LoopGroup group, InetSocketAddress address,
+      ConnectHandler handler) throws IOException {
+    return java.util.Objects.requireNonNull(group, "group").connect(address, handler);
+  }
+
+  /**
    * Connects to address with options; see {@link #connect(EventLoop, InetSocketAddress,
    * ConnectHandler)}.
    *

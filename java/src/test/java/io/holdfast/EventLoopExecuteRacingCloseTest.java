@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -14,7 +15,9 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * execute() racing close(): a task execute() accepted (returned normally) always runs; once the
- * loop is closed, execute() throws. No task is silently dropped.
+ * loop is closed, execute() throws. No task is silently dropped. Producers flooding the queue
+ * faster than the loop runs tasks must not keep close() from finishing (a loop that drained the
+ * queue whole before looking at its close request never closed under such a flood).
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class EventLoopExecuteRacingCloseTest {
@@ -32,12 +35,13 @@ class EventLoopExecuteRacingCloseTest {
       AtomicLong ran = new AtomicLong();
       AtomicReference<Throwable> unexpected = new AtomicReference<>();
       CountDownLatch producing = new CountDownLatch(2);
+      AtomicBoolean giveUp = new AtomicBoolean(); // set only when this test fails: no flood outlives it
       Thread[] producers = new Thread[2];
       for (int p = 0; p < producers.length; p++) {
         producers[p] = new Thread(() -> {
           producing.countDown();
           try {
-            for (;;) {
+            while (!giveUp.get()) {
               loop.execute(ran::incrementAndGet);
               accepted.incrementAndGet();
             }
@@ -47,14 +51,19 @@ class EventLoopExecuteRacingCloseTest {
             unexpected.set(t);
           }
         }, "hf-execute-close-producer-" + p);
+        producers[p].setDaemon(true);
         producers[p].start();
       }
-      assertTrue(producing.await(10, TimeUnit.SECONDS));
-      Thread.sleep(2);
-      loop.close();
-      for (Thread t : producers) {
-        t.join(10_000);
-        assertTrue(!t.isAlive(), "a producer kept going after close: execute() never refused");
+      try {
+        assertTrue(producing.await(10, TimeUnit.SECONDS));
+        Thread.sleep(2);
+        closeWithin(loop, 30);
+        for (Thread t : producers) {
+          t.join(20_000);
+          assertTrue(!t.isAlive(), "a producer kept going after close: execute() never refused");
+        }
+      } finally {
+        giveUp.set(true);
       }
       assertEquals(null, unexpected.get(), "producer failed");
       assertTrue(loop.isClosed());
@@ -67,5 +76,14 @@ class EventLoopExecuteRacingCloseTest {
       }
     }
     assertEquals(0, lostTotal, "tasks accepted by execute() but never run:" + detail);
+  }
+
+  /** Closes on another thread, so a close() that never returns fails the test instead of hanging it. */
+  static void closeWithin(EventLoop loop, int seconds) throws InterruptedException {
+    Thread closer = new Thread(loop::close, "hf-execute-close-closer");
+    closer.setDaemon(true);
+    closer.start();
+    closer.join(TimeUnit.SECONDS.toMillis(seconds));
+    assertTrue(!closer.isAlive(), "close() did not return within " + seconds + " s");
   }
 }

@@ -46,7 +46,9 @@ class PipeBindStaleSocketFileTest {
           () -> PipeListener.bind(r.loop, address, replace));
       PipeTestSupport.assertFacts(stillInUse, "EADDRINUSE", "bind");
       PipeTestSupport.connect(r.loop, address).close();
-      assertTrue(live.connectionCount() >= 2, "the probe and the connects reached it");
+      // A connect completes once the kernel queued it; the loop accepts it a moment later.
+      PipeTestSupport.waitUntil(() -> live.connectionCount() >= 2,
+          () -> "the probe and the connects reached it: " + live.connectionCount());
       live.close();
 
       // A regular file is no stale socket: left alone.

@@ -102,7 +102,8 @@ class TcpBadArgumentsTest {
     int fds = TcpTestSupport.fdCount();
     int handles = loop.handles().size();
 
-    npe(() -> TcpStream.connect(null, ok, h));
+    npe(() -> TcpStream.connect((EventLoop) null, ok, h));
+    npe(() -> TcpStream.connect((LoopGroup) null, ok, h));
     npe(() -> TcpStream.connect(loop, null, h));
     npe(() -> TcpStream.connect(loop, ok, null));
     npe(() -> TcpStream.connect(loop, ok, h, null));

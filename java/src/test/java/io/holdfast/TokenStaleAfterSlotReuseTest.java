@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class TokenStaleAfterSlotReuseTest {
-  private static final int ROUNDS = 100_000;
+  private static final int ROUNDS = 1_000_000;
 
   @Test
   void oldTokensNeverNameALiveHandle() throws Exception {

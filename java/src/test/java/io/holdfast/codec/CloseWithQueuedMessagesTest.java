@@ -68,14 +68,14 @@ class CloseWithQueuedMessagesTest {
           if (err != null) results.put(id, err);
         });
       }
-      assertTrue(CodecTestSupport.await(() -> server.queuedMessages() >= 4, 5000));
+      assertTrue(CodecTestSupport.await(() -> server.queuedMessages() >= 4, 20_000));
       assertTrue(client.writeQueueSize() > 0, "sends are still queued");
 
       CompletableFuture<Void> clientClosed = new CompletableFuture<>();
       client.onClose(() -> clientClosed.complete(null));
       client.close();
       clientClosed.get(5, TimeUnit.SECONDS);
-      assertTrue(CodecTestSupport.await(() -> calls.size() == SENDS, 5000));
+      assertTrue(CodecTestSupport.await(() -> calls.size() == SENDS, 20_000));
       Thread.sleep(50); // a second call would show up here
       for (int i = 0; i < SENDS; i++) assertEquals(1, calls.get(i), "send " + i + " callback");
       assertFalse(results.isEmpty(), "some sends were canceled");

@@ -31,13 +31,13 @@ class FlowingPauseResumeTest {
         if (m.equals("3")) s.pause();
       });
       for (int i = 0; i < TOTAL; i++) client.send(Integer.toString(i));
-      assertTrue(CodecTestSupport.await(() -> server.queuedMessages() == TOTAL - 4, 5000),
+      assertTrue(CodecTestSupport.await(() -> server.queuedMessages() == TOTAL - 4, 20_000),
           "the rest queues up while paused: " + server.queuedMessages());
       Thread.sleep(100);
       assertEquals(List.of("0", "1", "2", "3"), got);
       assertTrue(server.isPaused());
       server.resume();
-      assertTrue(CodecTestSupport.await(() -> got.size() == TOTAL, 5000));
+      assertTrue(CodecTestSupport.await(() -> got.size() == TOTAL, 20_000));
       for (int i = 0; i < TOTAL; i++) assertEquals(Integer.toString(i), got.get(i));
       assertEquals(0, server.queuedMessages());
       client.close();

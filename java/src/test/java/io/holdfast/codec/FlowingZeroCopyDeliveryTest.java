@@ -41,7 +41,7 @@ class FlowingZeroCopyDeliveryTest {
       byte[] big = new byte[200 * 1024]; // more than one read (64 KiB)
       for (int i = 0; i < big.length; i++) big[i] = (byte) (i % 251);
       p.client().write(ByteBuffer.wrap(CodecTestSupport.wire(frames)), null);
-      assertTrue(CodecTestSupport.await(() -> got.size() == 40, 5000));
+      assertTrue(CodecTestSupport.await(() -> got.size() == 40, 20_000));
       p.client().write(ByteBuffer.wrap(CodecTestSupport.wire(List.of(big))), null);
       done.get(10, TimeUnit.SECONDS);
       for (int i = 0; i < 40; i++) {

@@ -54,10 +54,10 @@ class FramedLoopbackChunkingPropertyTest {
         p.client().write(ByteBuffer.wrap(wire, pos, n), null);
         pos += n;
         int upTo = pos;
-        assertTrue(CodecTestSupport.await(() -> server.bytesRead() >= upTo, 5000),
+        assertTrue(CodecTestSupport.await(() -> server.bytesRead() >= upTo, 20_000),
             "piece " + i + " read");
       }
-      assertTrue(CodecTestSupport.await(() -> got.size() >= frames.size(), 5000));
+      assertTrue(CodecTestSupport.await(() -> got.size() >= frames.size(), 20_000));
       assertEquals(frames.size(), got.size());
       for (int i = 0; i < frames.size(); i++) assertArrayEquals(frames.get(i), got.get(i));
       assertEquals(0, server.bufferedBytes());

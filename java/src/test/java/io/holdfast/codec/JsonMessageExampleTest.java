@@ -161,7 +161,7 @@ class JsonMessageExampleTest {
       client.send(ByteBuffer.wrap("{\"type\":\"request\",\"name\":".getBytes()));
       String seen = outcome.get(10, TimeUnit.SECONDS);
       assertTrue(seen.equals("<end>") || seen.equals("<error>"), seen);
-      assertTrue(CodecTestSupport.await(() -> !serverFailures.isEmpty(), 5000));
+      assertTrue(CodecTestSupport.await(() -> !serverFailures.isEmpty(), 20_000));
       MessageDecodeException e = assertInstanceOf(MessageDecodeException.class,
           serverFailures.get(0));
       assertInstanceOf(JsonProcessingException.class, e.getCause());

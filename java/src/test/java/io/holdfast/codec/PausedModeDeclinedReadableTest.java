@@ -33,7 +33,7 @@ class PausedModeDeclinedReadableTest {
       for (int i = 0; i < TOTAL; i++) producer.send(ByteBuffer.allocate(64).putInt(0, i));
 
       assertTrue(CodecTestSupport.await(
-          () -> consumer.queuedMessages() >= 4 && !consumer.isReading(), 5000));
+          () -> consumer.queuedMessages() >= 4 && !consumer.isReading(), 20_000));
       Thread.sleep(100); // let scheduled notifications run
       int before = calls.get();
       assertTrue(before >= 1, "the handler was told");

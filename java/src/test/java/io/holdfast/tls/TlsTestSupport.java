@@ -294,7 +294,7 @@ final class TlsTestSupport {
           clientOptions());
       Collector in = new Collector();
       c.readStart(in);
-      await(() -> in.size() == 1, 10_000, "the warm-up byte");
+      await(() -> in.size() == 1, 30_000, "the warm-up byte");
       c.close();
       peer.get(10, TimeUnit.SECONDS);
     }
