@@ -3,12 +3,13 @@
 #          example output in scripts/examples/ and a line in scripts/README.md; shell scripts pass
 #          pass shellcheck; bpftrace programs compile (bpftrace -d, against the built library); dtrace
 #          scripts are well-formed (checked here on Linux, where there is no dtrace); every USDT
-#          probe a script names is one the native code defines.
+#          probe a script names is one the native code defines; fd-history.sh and
+#          failed-syscalls.sh catch the race in testdata/close-then-deregister.c.
 # Usage:   check-scripts.sh [LIB]     LIB: the built libholdfast.so
 #                                     (default: java/target/native/libholdfast.so)
 #          Exit status: 0 if all checks passed (skipped ones say why), 1 otherwise.
 # Requires: shellcheck; bpftrace and root for the compile check (skipped with a reason if absent
-#           or unusable); awk, grep.
+#           or unusable); strace and cc for the race check; awk, grep.
 set -euo pipefail
 
 lib=${1:-$(dirname "${BASH_SOURCE[0]}")/../java/target/native/libholdfast.so}
@@ -94,6 +95,33 @@ else
     fi
   done
   [ "$mounted_tracefs" = 0 ] || echo "      (tracefs mounted on /sys/kernel/tracing for the check)"
+fi
+
+# The strace scripts catch what they are for: a program that closes a socket before taking it
+# out of epoll (testdata/close-then-deregister.c) makes both report it.
+if command -v strace >/dev/null && command -v cc >/dev/null; then
+  tmp=$(mktemp -d /tmp/holdfast-check.XXXXXX)
+  cc -o "$tmp/race" testdata/close-then-deregister.c
+  racefd=$("$tmp/race" | sed -n 's/^fd \([0-9]*\) .*/\1/p')
+  status=0
+  out=$(./fd-history.sh -f "$racefd" -o "$tmp/t1" -c "$tmp/race" 2>&1) || status=$?
+  if [ "$status" = 1 ] && grep -q '^!! .*EPOLL_CTL_DEL' <<<"$out"; then
+    ok "fd-history.sh flags epoll_ctl DEL after close (exit 1)"
+  else
+    printf '%s\n' "$out"
+    fail "fd-history.sh did not flag the use after close (exit $status)"
+  fi
+  status=0
+  out=$(./failed-syscalls.sh -o "$tmp/t2" -c "$tmp/race" 2>&1) || status=$?
+  if [ "$status" = 1 ] && grep -q 'epoll_ctl EBADF' <<<"$out"; then
+    ok "failed-syscalls.sh reports the EBADF (exit 1)"
+  else
+    printf '%s\n' "$out"
+    fail "failed-syscalls.sh did not report the EBADF (exit $status)"
+  fi
+  rm -rf "$tmp"
+else
+  skip "strace or cc missing: the strace scripts not run on testdata/close-then-deregister.c"
 fi
 
 # dtrace: no dtrace(1) on Linux; check what can be checked without it.
