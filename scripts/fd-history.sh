@@ -96,5 +96,5 @@ awk -v fd="$fd" '
     printf "%d lives, %d uses of the number while it was closed\n", lives, bad
     exit bad > 0
   }' "$trace_file" || misuse=$?
-echo "(program exit status $status)"
+[ -n "$pid" ] || echo "(program exit status $status)"
 exit "$misuse"

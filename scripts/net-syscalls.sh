@@ -78,8 +78,12 @@ awk -v all="$all" -v tasks="$names_from" '
       "calls", "errors", "total ms", "avg us"; fflush()
     for (key in n) {
       split(key, f, SUBSEP)
+      if (!(f[1] in name) && tasks != "") {
+        file = tasks "/" f[1] "/comm"
+        if ((getline nm < file) > 0) name[f[1]] = nm
+        close(file)
+      }
       nm = f[1] in name ? name[f[1]] : "-"
-      if (nm == "-" && tasks != "" && (getline nm < (tasks "/" f[1] "/comm")) <= 0) nm = "-"
       printf "%-7s %-16s %-12s %-12s %9d %7d %10.1f %8.1f\n", f[1], nm, f[2], f[3], n[key],
         err[key], t[key] * 1000, t[key] * 1e6 / n[key] | "sort -k1,1n -k7,7nr"
     }
@@ -90,4 +94,4 @@ if [ "$lines" -gt 0 ]; then
        ($1 in loop) && /<(TCP|TCPv6|UDP|UDPv6|UNIX)/' "$trace_file" "$trace_file" \
     | head -n "$lines" | cut -c1-200
 fi
-echo "(program exit status $status)"
+[ -n "$pid" ] || echo "(program exit status $status)"
