@@ -12,7 +12,7 @@ set -euo pipefail
 trace_file=""
 show_all=0
 pid=""
-usage() { sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,/^[^#]/{/^#/p}' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 while getopts ":o:ap:c" opt; do
   case "$opt" in
     o) trace_file=$OPTARG ;;

@@ -18,7 +18,7 @@ fd=""
 trace_file=""
 all=0
 pid=""
-usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,/^[^#]/{/^#/p}' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 while getopts ":f:o:ap:c" opt; do
   case "$opt" in
     f) fd=$OPTARG ;;

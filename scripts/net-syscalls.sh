@@ -17,7 +17,7 @@ trace_file=""
 lines=0
 all=0
 pid=""
-usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,/^[^#]/{/^#/p}' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 while getopts ":o:n:ap:c" opt; do
   case "$opt" in
     o) trace_file=$OPTARG ;;
