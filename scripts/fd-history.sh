@@ -4,10 +4,10 @@
 #          before the call that reopened it (e.g. epoll_ctl DEL after close: the deregistration
 #          came too late and could have hit the next socket to get that number). Each life of
 #          the number is numbered; lines that use a closed number are marked "!!".
-# Usage:   fd-history.sh -f FD [-o TRACE_FILE] [-a] -p PID
+# Usage:   fd-history.sh -f FD [-o TRACE_FILE] [-a] [-t SECONDS] -p PID
 #          fd-history.sh -f FD [-o TRACE_FILE] [-a] -c CMD [ARGS...]
 #          -a  every call on the fd (reads, writes, socket options), not only the lifecycle
-#          -p runs until Ctrl-C; -c ends with CMD.
+#          -p runs until Ctrl-C or -t SECONDS; -c ends with CMD.
 #          Exit status: 0 if no closed number was used, 1 if one was, 2 on usage errors.
 # Requires: strace (Debian package strace), ptrace permission on the target. Calls on other
 #           threads are ordered as strace saw them return (-tt times shown). Each process has its
@@ -18,12 +18,14 @@ fd=""
 trace_file=""
 all=0
 pid=""
+seconds=""
 usage() { sed -n '2,/^[^#]/{/^#/p}' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
-while getopts ":f:o:ap:c" opt; do
+while getopts ":f:o:at:p:c" opt; do
   case "$opt" in
     f) fd=$OPTARG ;;
     o) trace_file=$OPTARG ;;
     a) all=1 ;;
+    t) seconds=$OPTARG ;;
     p) pid=$OPTARG ;;
     c) break ;;
     *) usage ;;
@@ -39,9 +41,11 @@ command -v strace >/dev/null || { echo "fd-history.sh: strace is not installed" 
 calls=socket,socketpair,accept,accept4,connect,bind,listen,shutdown,epoll_ctl,close,dup,dup2,dup3
 calls=$calls,open,openat,eventfd2,epoll_create1,pipe2,recvmsg,prctl,clone,clone3,fork,vfork
 [ "$all" = 0 ] || calls=$calls,read,write,writev,readv,sendmsg,sendto,recvfrom,setsockopt,getsockopt
+timed=()
+[ -z "$seconds" ] || timed=(timeout -s INT "$seconds")
 status=0
 if [ -n "$pid" ]; then
-  strace -f -qq -yy -tt -e trace="$calls" -o "$trace_file" -p "$pid" || status=$?
+  "${timed[@]}" strace -f -qq -yy -tt -e trace="$calls" -o "$trace_file" -p "$pid" || status=$?
 else
   strace -f -qq -yy -tt -e trace="$calls" -o "$trace_file" "$@" || status=$?
 fi

@@ -3,11 +3,11 @@
 #          fd, how often and for how long? strace with fds decoded to sockets (-yy) and the time
 #          of each call (-T), summed per thread, syscall and fd kind (TCP, UDP, UNIX-STREAM,
 #          eventpoll, eventfd...); a strace -c per thread.
-# Usage:   net-syscalls.sh [-o TRACE_FILE] [-n LINES] [-a] -p PID
+# Usage:   net-syscalls.sh [-o TRACE_FILE] [-n LINES] [-a] [-t SECONDS] -p PID
 #          net-syscalls.sh [-o TRACE_FILE] [-n LINES] [-a] -c CMD [ARGS...]
 #          -n  also print the first LINES decoded trace lines that name a socket (default 0)
 #          -a  keep calls on regular files and pipes too (default: sockets, epoll, eventfd)
-#          -p runs until Ctrl-C; -c ends with CMD. The full trace stays in TRACE_FILE.
+#          -p runs until Ctrl-C or -t SECONDS; -c ends with CMD. The trace stays in TRACE_FILE.
 #          strace stops the thread at every traced call: expect the program to run many times
 #          slower, and the times to be inflated alike (compare them with each other).
 # Requires: strace (Debian package strace), ptrace permission on the target.
@@ -17,12 +17,14 @@ trace_file=""
 lines=0
 all=0
 pid=""
+seconds=""
 usage() { sed -n '2,/^[^#]/{/^#/p}' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
-while getopts ":o:n:ap:c" opt; do
+while getopts ":o:n:at:p:c" opt; do
   case "$opt" in
     o) trace_file=$OPTARG ;;
     n) lines=$OPTARG ;;
     a) all=1 ;;
+    t) seconds=$OPTARG ;;
     p) pid=$OPTARG ;;
     c) break ;;
     *) usage ;;
@@ -37,9 +39,11 @@ command -v strace >/dev/null || { echo "net-syscalls.sh: strace is not installed
 calls=epoll_create1,epoll_ctl,epoll_wait,epoll_pwait,eventfd2,socket,socketpair,bind,listen
 calls=$calls,accept4,connect,read,write,writev,sendmsg,recvmsg,sendto,recvfrom,shutdown,close
 calls=$calls,setsockopt,getsockopt,getsockname,getpeername,prctl
+timed=()
+[ -z "$seconds" ] || timed=(timeout -s INT "$seconds")
 status=0
 if [ -n "$pid" ]; then
-  strace -f -qq -yy -T -e trace="$calls" -o "$trace_file" -p "$pid" || status=$?
+  "${timed[@]}" strace -f -qq -yy -T -e trace="$calls" -o "$trace_file" -p "$pid" || status=$?
   names_from=/proc/$pid/task
 else
   strace -f -qq -yy -T -e trace="$calls" -o "$trace_file" "$@" || status=$?
