@@ -14,6 +14,9 @@
 # Requires: bpftrace (Debian package bpftrace), root; tracefs mounted on /sys/kernel/tracing for
 #           programs using tracepoints (mount -t tracefs tracefs /sys/kernel/tracing).
 set -euo pipefail
+# bpftrace 0.17 noise filtered from its output: a failed RLIMIT_MEMLOCK raise (kernels since 5.11
+# account BPF memory to the cgroup instead), and, without tracefs, detach errors for uprobes
+# and errors closing perf event fds at exit (attached through perf, they go with bpftrace anyway).
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 usage() { sed -n '2,/^[^#]/{/^#/p}' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
@@ -58,7 +61,7 @@ if [ -n "$pid" ]; then
   esac
   set +e
   "${timed[@]}" bpftrace -p "$pid" "$script" "$lib" "${extra[@]}" 2>&1 |
-    grep --line-buffered -v 'RLIMIT_MEMLOCK' | cat -s
+    grep --line-buffered -v -e RLIMIT_MEMLOCK -e uprobe_events -e 'failed to detach probe' -e 'perf event' | cat -s
   status=${PIPESTATUS[0]}
   [ "$status" != 124 ] || [ -z "$seconds" ] || status=0 # -t SECONDS ran out: the normal end
   exit "$status"
@@ -79,7 +82,7 @@ for _ in $(seq 300); do
   sleep 0.1
 done
 grep -q '^Tracing' "$out" || { echo "hf-bpftrace.sh: bpftrace did not attach in 30 s" >&2; exit 2; }
-tail -n +1 -f --pid="$bt" "$out" | grep --line-buffered -v 'RLIMIT_MEMLOCK' | cat -s &
+tail -n +1 -f --pid="$bt" "$out" | grep --line-buffered -v -e RLIMIT_MEMLOCK -e uprobe_events -e 'failed to detach probe' -e 'perf event' | cat -s &
 printer=$!
 status=0
 JAVA_TOOL_OPTIONS="-Dholdfast.library.path=$lib ${JAVA_TOOL_OPTIONS:-}" "${timed[@]}" "$@" \
