@@ -2,9 +2,10 @@
 # Purpose: which network/event syscalls failed, with which errno, from which thread?
 #          The check behind Holdfast's promise: a closed or moved handle never reaches the kernel,
 #          so a Holdfast program must show no EBADF or EINVAL from these calls.
-# Usage:   failed-syscalls.sh [-o TRACE_FILE] [-a] -p PID
+# Usage:   failed-syscalls.sh [-o TRACE_FILE] [-a] [-t SECONDS] -p PID
 #          failed-syscalls.sh [-o TRACE_FILE] [-a] -c CMD [ARGS...]
 #          -a  list every failure (default: only EBADF/EINVAL, the ones that break the promise)
+#          -t  with -p: detach after SECONDS (default: Ctrl-C); -c ends with CMD
 #          Exit status: 0 if no EBADF/EINVAL was seen, 1 if some were, 2 on usage errors.
 # Requires: strace (Debian package strace), ptrace permission on the target.
 set -euo pipefail
@@ -12,11 +13,13 @@ set -euo pipefail
 trace_file=""
 show_all=0
 pid=""
-usage() { sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
-while getopts ":o:ap:c" opt; do
+seconds=""
+usage() { sed -n '2,/^[^#]/{/^#/p}' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+while getopts ":o:at:p:c" opt; do
   case "$opt" in
     o) trace_file=$OPTARG ;;
     a) show_all=1 ;;
+    t) seconds=$OPTARG ;;
     p) pid=$OPTARG ;;
     c) break ;;
     *) usage ;;
@@ -30,9 +33,11 @@ command -v strace >/dev/null || { echo "failed-syscalls.sh: strace is not instal
 # The syscalls the library makes; EAGAIN and EINPROGRESS are the normal non-blocking answers.
 calls=epoll_create1,epoll_ctl,epoll_wait,eventfd2,socket,bind,listen,accept4,connect,read,write
 calls=$calls,sendmsg,recvfrom,shutdown,close,setsockopt,getsockopt,getsockname,getpeername
+timed=()
+[ -z "$seconds" ] || timed=(timeout -s INT "$seconds")
 status=0
 if [ -n "$pid" ]; then
-  strace -f -qq -e trace="$calls" -e status=failed -o "$trace_file" -p "$pid" || status=$?
+  "${timed[@]}" strace -f -qq -e trace="$calls" -e status=failed -o "$trace_file" -p "$pid" || status=$?
 else
   strace -f -qq -e trace="$calls" -e status=failed -o "$trace_file" "$@" || status=$?
 fi
@@ -49,4 +54,4 @@ if [ -n "$bad" ]; then
   printf '%s\n' "$bad" | head -20
   exit 1
 fi
-echo "EBADF/EINVAL: none (program exit status $status)"
+if [ -n "$pid" ]; then echo "EBADF/EINVAL: none"; else echo "EBADF/EINVAL: none (program exit status $status)"; fi

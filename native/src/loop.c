@@ -1,6 +1,7 @@
 /* The event loop core: handle table with ownership tokens, pending events, batch filling. */
 #define _GNU_SOURCE
 #include "internal.h"
+#include "probes.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -142,22 +143,32 @@ int hf__handle_new(hf_loop_t *loop, int type, int fd, hf__handle_t **out) {
   h->token = ((uint64_t)loop->slots[index].generation << 32) | index;
   loop->slots[index].handle = h;
   loop->live++;
+  HF__PROBE3(handle__open, h->token, type, fd);
   *out = h;
   return 0;
 }
 
-hf__handle_t *hf__lookup(hf_loop_t *loop, hf_token_t token, int type, int *err) {
+static hf__handle_t *hf__live(hf_loop_t *loop, hf_token_t token) {
   uint32_t index = HF_TOKEN_SLOT(token);
   hf__slot_t *s = index < loop->slot_count ? &loop->slots[index] : NULL;
-  if (s == NULL || s->handle == NULL || s->closing || s->generation != HF_TOKEN_GEN(token)) {
+  if (s == NULL || s->handle == NULL || s->closing || s->generation != HF_TOKEN_GEN(token))
+    return NULL;
+  return s->handle;
+}
+
+hf__handle_t *hf__lookup(hf_loop_t *loop, hf_token_t token, int type, int *err) {
+  hf__handle_t *h = hf__live(loop, token);
+  if (h == NULL) {
+    /* The caller's address names the entry point that was refused (usym() in bpftrace). */
+    HF__PROBE2(handle__stale, token, (uintptr_t)__builtin_return_address(0));
     *err = HF_ESTALE;
     return NULL;
   }
-  if (type != 0 && s->handle->type != type) {
+  if (type != 0 && h->type != type) {
     *err = HF_EWRONGTYPE;
     return NULL;
   }
-  return s->handle;
+  return h;
 }
 
 int hf__emit(hf_loop_t *loop, hf_token_t token, uint32_t kind, int32_t result, uint64_t aux,
@@ -217,6 +228,7 @@ HF__EXPORT int hf_close(hf_loop_t *loop, hf_token_t token, int abortive) {
   hf__handle_t *h = hf__lookup(loop, token, 0, &err);
   if (h == NULL) return err;
   loop->slots[HF_TOKEN_SLOT(token)].closing = true;
+  HF__PROBE3(handle__close, token, h->type, h->fd);
   /* Reads and expiries fetched but not yet dispatched must not reach a closed handle. */
   hf__drop_events(loop, token, HF_EV_READ);
   hf__cancel_undelivered_connect(loop, token);
@@ -251,9 +263,9 @@ static void hf__dispatch_ready(hf_loop_t *loop, int n) {
   for (int i = 0; i < n; i++) {
     hf__ready_t *r = &loop->ready[i];
     if (r->token == HF__WAKE_TOKEN) continue;
-    int err;
-    hf__handle_t *h = hf__lookup(loop, r->token, 0, &err);
-    /* A handle closed while this poll ran is gone: its readiness is dropped here. */
+    /* A handle closed while this poll ran is gone: its readiness is dropped here (no stale
+     * probe: nobody called with the old token). */
+    hf__handle_t *h = hf__live(loop, r->token);
     if (h == NULL) continue;
     if (h->type == HF_TYPE_UDP) hf__udp_io(loop, h, r->events);
     else hf__stream_io(loop, h, r->events);
@@ -310,12 +322,17 @@ HF__EXPORT int hf_loop_poll(hf_loop_t *loop, int timeout_ms) {
   if (loop->pending_count > 0) timeout_ms = 0;
   int64_t next = hf__timers_next(loop);
   if (next >= 0 && (timeout_ms < 0 || next < timeout_ms)) timeout_ms = (int)next;
+  HF__PROBE1(poll__start, timeout_ms);
   int n = hf__backend_poll(loop->backend, loop->ready, HF__READY_CAPACITY, timeout_ms);
-  if (n < 0) return n;
+  if (n < 0) {
+    HF__PROBE1(poll__done, n);
+    return n;
+  }
   hf__update_time(loop);
   hf__dispatch_ready(loop, n);
   hf__timers_run(loop);
   hf__fill_batch(loop);
+  HF__PROBE1(poll__done, loop->batch_count);
   return (int)loop->batch_count;
 }
 

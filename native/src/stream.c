@@ -1,6 +1,7 @@
 /* Byte streams (TCP and pipes): reading into the arena, ordered writes, shutdown, accepting. */
 #define _GNU_SOURCE
 #include "internal.h"
+#include "probes.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -153,7 +154,10 @@ static void hf__flush_writes(hf_loop_t *loop, hf__handle_t *h) {
         break;
       }
       h->wq_head = r->next;
-      if (h->wq_head == NULL) h->wq_tail = NULL;
+      if (h->wq_head == NULL) {
+        h->wq_tail = NULL;
+        HF__PROBE2(write__drain, h->token, h->fd);
+      }
       hf__emit(loop, h->token, HF_EV_WRITE, 0, r->req, 0, (uint32_t)h->wq_bytes);
       hf__req_free(r);
     }
@@ -186,6 +190,7 @@ static void hf__read_once(hf_loop_t *loop, hf__handle_t *h) {
   }
   if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
   int result = n == 0 ? HF_EOF : -errno;
+  HF__PROBE3(read__stop, h->token, h->fd, result);
   h->flags &= ~(uint32_t)HF__S_READING;
   if (n == 0) h->flags |= HF__S_EOF;
   hf__emit(loop, h->token, HF_EV_READ, result, 0, 0, 0);
@@ -209,10 +214,12 @@ static void hf__accept_some(hf_loop_t *loop, hf__handle_t *lh) {
         if (shed >= 0) close(shed);
         loop->reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
         if (shed < 0 && (shed_err == EAGAIN || shed_err == EWOULDBLOCK)) return;
+        HF__PROBE3(accept, lh->token, 0, -err);
         hf__emit(loop, lh->token, HF_EV_ACCEPT, -err, shed >= 0 ? 1 : 0, 0, 0);
         if (shed < 0 || loop->reserve_fd < 0) return;
         continue;
       }
+      HF__PROBE3(accept, lh->token, 0, -err);
       hf__emit(loop, lh->token, HF_EV_ACCEPT, -err, 0, 0, 0);
       return;
     }
@@ -226,6 +233,7 @@ static void hf__accept_some(hf_loop_t *loop, hf__handle_t *lh) {
       hf__emit(loop, lh->token, HF_EV_ACCEPT, HF_ENOMEM, 0, 0, 0);
       return;
     }
+    HF__PROBE3(accept, lh->token, h->token, fd);
     hf__emit(loop, lh->token, HF_EV_ACCEPT, 0, h->token, 0, 0);
   }
 }
@@ -242,6 +250,7 @@ void hf__stream_io(hf_loop_t *loop, hf__handle_t *h, uint32_t events) {
     socklen_t len = sizeof so_error;
     if (getsockopt(h->fd, SOL_SOCKET, SO_ERROR, &so_error, &len) < 0) so_error = errno;
     h->flags &= ~(uint32_t)HF__S_CONNECTING;
+    HF__PROBE3(connect__done, token, h->fd, -so_error);
     hf__emit(loop, token, HF_EV_CONNECT, -so_error, h->connect_req, 0, 0);
     if (so_error != 0) {
       hf__fail_writes(loop, h, -so_error);
@@ -262,8 +271,10 @@ void hf__stream_io(hf_loop_t *loop, hf__handle_t *h, uint32_t events) {
 }
 
 void hf__stream_cancel(hf_loop_t *loop, hf__handle_t *h) {
-  if (h->flags & HF__S_CONNECTING)
+  if (h->flags & HF__S_CONNECTING) {
+    HF__PROBE3(connect__done, h->token, h->fd, HF_ECANCELED);
     hf__emit(loop, h->token, HF_EV_CONNECT, HF_ECANCELED, h->connect_req, 0, 0);
+  }
   hf__fail_writes(loop, h, HF_ECANCELED);
   if (h->flags & HF__S_SHUTDOWN_PENDING)
     hf__emit(loop, h->token, HF_EV_SHUTDOWN, HF_ECANCELED, h->shutdown_req, 0, 0);
@@ -291,11 +302,13 @@ int hf__stream_connect(hf_loop_t *loop, int fd, int type, const struct sockaddr 
   int rc = connect(fd, addr, len);
   int connect_err = rc < 0 ? errno : 0;
   if (rc == 0) {
+    HF__PROBE3(connect__done, h->token, fd, 0);
     err = hf__emit(loop, h->token, HF_EV_CONNECT, 0, req, 0, 0);
   } else if (connect_err != EINPROGRESS && connect_err != EINTR) {
     /* Reported through the completion; the handle stays open until its owner closes it. (EINTR:
      * a non-blocking connect goes on in the background, as with EINPROGRESS; retrying it would
      * only report EALREADY.) */
+    HF__PROBE3(connect__done, h->token, fd, -connect_err);
     err = hf__emit(loop, h->token, HF_EV_CONNECT, -connect_err, req, 0, 0);
   } else {
     h->flags |= HF__S_CONNECTING;
@@ -315,6 +328,7 @@ HF__EXPORT int hf_stream_read_start(hf_loop_t *loop, hf_token_t token) {
   hf__handle_t *h = hf__stream_lookup(loop, token, &err);
   if (h == NULL) return err;
   if (h->flags & HF__S_EOF) return 0;
+  HF__PROBE2(read__start, token, h->fd);
   h->flags |= HF__S_READING;
   return hf__stream_rewatch(loop, h);
 }
@@ -323,6 +337,7 @@ HF__EXPORT int hf_stream_read_stop(hf_loop_t *loop, hf_token_t token) {
   int err;
   hf__handle_t *h = hf__stream_lookup(loop, token, &err);
   if (h == NULL) return err;
+  HF__PROBE3(read__stop, token, h->fd, 0);
   h->flags &= ~(uint32_t)HF__S_READING;
   return hf__stream_rewatch(loop, h);
 }
@@ -385,6 +400,9 @@ HF__EXPORT int64_t hf_stream_write(hf_loop_t *loop, hf_token_t token, const hf_b
   }
   int rc = hf__enqueue(h, bufs, count, skip, req);
   if (rc < 0) return rc;
+  /* The kernel did not take it all: the native queue grows. Java's high-water mark is compared
+   * with this size by the tracer (scripts/write-backpressure.bt). */
+  HF__PROBE3(write__queued, token, h->fd, h->wq_bytes);
   rc = hf__stream_rewatch(loop, h);
   if (rc < 0) return rc;
   return h->wq_bytes;

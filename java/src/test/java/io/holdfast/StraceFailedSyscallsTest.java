@@ -16,13 +16,26 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Runs the race workload in a fresh JVM under strace (through scripts/failed-syscalls.sh) and
- * asserts that no syscall of the library failed with EBADF or EINVAL.
+ * Runs the race workload and the demo (echo server and clients) in a fresh JVM under strace
+ * (through scripts/failed-syscalls.sh) and asserts that no syscall failed with EBADF or EINVAL.
  */
 class StraceFailedSyscallsTest {
   @Test
   @Timeout(300)
   void raceWorkloadMakesNoSyscallThatFailsWithEbadfOrEinval() throws Exception {
+    String out = underStrace("stress", "--seconds", "2", "--threads", "3");
+    assertTrue(out.contains("RESULT: ok"), out);
+  }
+
+  @Test
+  @Timeout(300)
+  void demoMakesNoSyscallThatFailsWithEbadfOrEinval() throws Exception {
+    String out = underStrace("demo", "--seconds", "2");
+    assertTrue(out.contains("round trips/s:"), out); // the demo ran to its summary
+  }
+
+  /** Runs Main with args under failed-syscalls.sh; asserts it exited 0 and saw no EBADF/EINVAL. */
+  private static String underStrace(String... args) throws Exception {
     Assumptions.assumeTrue(new File("/usr/bin/strace").canExecute(),
         "strace not installed (CI installs it)");
     Path repo = Paths.get("").toAbsolutePath();
@@ -33,13 +46,14 @@ class StraceFailedSyscallsTest {
         "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path")));
     String libraryPath = System.getProperty("holdfast.library.path");
     if (libraryPath != null) cmd.add("-Dholdfast.library.path=" + libraryPath);
-    cmd.addAll(List.of("io.holdfast.internal.Main", "stress", "--seconds", "2", "--threads", "3"));
+    cmd.add("io.holdfast.internal.Main");
+    cmd.addAll(List.of(args));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(240, TimeUnit.SECONDS));
     System.out.println(out);
     assertEquals(0, p.exitValue(), out);
-    assertTrue(out.contains("RESULT: ok"), out);
     assertTrue(out.contains("EBADF/EINVAL: none"), out);
+    return out;
   }
 }
