@@ -31,8 +31,9 @@ command -v strace >/dev/null || { echo "failed-syscalls.sh: strace is not instal
 [ -n "$trace_file" ] || trace_file=$(mktemp /tmp/holdfast-strace.XXXXXX)
 
 # The syscalls the library makes; EAGAIN and EINPROGRESS are the normal non-blocking answers.
-calls=epoll_create1,epoll_ctl,epoll_wait,eventfd2,socket,bind,listen,accept4,connect,read,write
-calls=$calls,sendmsg,recvfrom,shutdown,close,setsockopt,getsockopt,getsockname,getpeername
+calls=epoll_create1,epoll_ctl,epoll_wait,eventfd2,socket,socketpair,bind,listen,accept4,connect
+calls=$calls,read,write,writev,sendmsg,sendmmsg,recvmsg,recvmmsg,recvfrom,shutdown,close,dup3
+calls=$calls,fcntl,fstat,setsockopt,getsockopt,getsockname,getpeername
 timed=()
 [ -z "$seconds" ] || timed=(timeout -s INT "$seconds")
 status=0
