@@ -185,8 +185,8 @@ HF__EXPORT int hf_pipe_open(hf_loop_t *loop, int fd, hf_token_t *out) {
   if (fd < 0) return HF_EBADF;
   int err = hf__fd_claim(fd, true);
   if (err < 0) return err;
-  int type;
-  uint32_t props;
+  int type = 0;
+  uint32_t props = 0;
   err = hf__fd_classify(fd, &type, &props);
   if (err == 0 && type != HF_TYPE_PIPE_STREAM) err = HF_EAFNOSUPPORT;
   if (err == 0) {

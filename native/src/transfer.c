@@ -76,8 +76,8 @@ HF__EXPORT int hf_handle_detach(hf_loop_t *loop, hf_token_t token, int *fd_out) 
 
 HF__EXPORT int hf_stream_adopt(hf_loop_t *loop, int fd, hf_token_t *out) {
   if (fd < 0) return HF_EBADF;
-  int type;
-  uint32_t props;
+  int type = 0;
+  uint32_t props = 0;
   int err = hf__fd_classify(fd, &type, &props);
   if (err < 0) return err;
   hf__handle_t *h;

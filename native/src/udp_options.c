@@ -74,7 +74,7 @@ HF__EXPORT int hf_udp_set_option(hf_loop_t *loop, hf_token_t token, int option, 
     default:
       return HF_EINVAL;
   }
-  int level, name;
+  int level = 0, name = 0;
   hf__opt_name(option, v6, &level, &name);
   return hf__opt_set(h->fd, level, name, value);
 }
@@ -83,7 +83,7 @@ HF__EXPORT int hf_udp_get_option(hf_loop_t *loop, hf_token_t token, int option) 
   int err;
   hf__handle_t *h = hf__udp_socket_lookup(loop, token, &err);
   if (h == NULL) return err;
-  int level, name;
+  int level = 0, name = 0;
   if (!hf__opt_name(option, h->udp_family == AF_INET6, &level, &name)) return HF_EINVAL;
   return hf__opt_get(h->fd, level, name);
 }
