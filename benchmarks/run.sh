@@ -6,7 +6,7 @@
 #          benchmarks/run.sh --jmh [JMH arguments...]   (the JMH command line, e.g. -l or a regex)
 #          --rebuild forces the Maven build first (otherwise it builds only if the jar is missing).
 # Requires: JDK 17+, Maven 3.8+, CMake 3.18+, a C11 compiler, Linux (epoll); loopback only.
-#          The quick profile takes about 6 minutes on 2 cores.
+#          The quick profile takes about 5 minutes on 2 cores.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
