@@ -27,6 +27,9 @@ final class Tables {
     ResultTable.Row rate = main.add("Ping-pong 64 B, 1 conn: round trips/s", "ops/s, higher is better");
     latency.figures.forEach((k, f) -> rate.put(k, f.inverted(1e6)));
 
+    transports(main.add("UDP ping-pong 64 B: round trip", "us/op, lower is better"), jmh,
+        "UdpPingPongBenchmark.roundTrip", 1, "size=64");
+
     for (int conns : new int[] {1, 16}) {
       transports(main.add("Streaming 64 KiB writes, " + conns + " conn" + (conns > 1 ? "s" : ""),
           "MiB/s, higher is better"), jmh, "StreamBenchmark.write64k", 1.0 / 16, "connections=" + conns)

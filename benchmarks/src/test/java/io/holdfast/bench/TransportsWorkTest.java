@@ -52,6 +52,16 @@ class TransportsWorkTest {
     }
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"holdfast", "netty", "nio"})
+  void udpPingPongEchoesTheDatagram(String name) throws Exception {
+    try (UdpPingPong u = UdpPingPong.create(name)) {
+      u.start();
+      u.roundTrips(64, 20);
+      u.roundTrips(1000, 5);
+    }
+  }
+
   @org.junit.jupiter.api.Test
   void emptyNativeIsCallableThroughJniAndJna() {
     JniBenchmark b = new JniBenchmark();
