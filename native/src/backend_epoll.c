@@ -68,9 +68,11 @@ int hf__backend_poll(hf__backend_t *b, hf__ready_t *out, int capacity, int timeo
     if (e & EPOLLOUT) out[i].events |= HF__WANT_WRITE;
     if (e & (EPOLLERR | EPOLLHUP)) out[i].events |= HF__READY_ERROR;
     if (out[i].token == HF__WAKE_TOKEN) {
+      /* One read takes the whole counter (not a semaphore eventfd); a second one would only
+       * find EAGAIN. A write after this read leaves it readable: the next poll wakes at once. */
       uint64_t drained;
-      while (read(b->wakefd, &drained, sizeof drained) > 0) {
-      }
+      ssize_t r = read(b->wakefd, &drained, sizeof drained);
+      (void)r;
     }
   }
   return n;

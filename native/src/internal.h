@@ -95,6 +95,8 @@ struct hf_loop {
   /* events produced but not yet in a batch (FIFO ring) */
   hf_event_t *pending;
   uint32_t pending_head, pending_count, pending_capacity, pending_reads;
+  /* the last poll skipped the kernel to deliver pending events; the next one must not */
+  bool skipped_backend;
   /* timers: binary min-heap by (due, seq) */
   hf__handle_t **heap;
   uint32_t heap_count, heap_capacity;

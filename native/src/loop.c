@@ -319,16 +319,26 @@ HF__EXPORT int hf_loop_poll(hf_loop_t *loop, int timeout_ms) {
   /* The arena may be reused once no undelivered event points into it. */
   if (loop->pending_reads == 0) loop->arena_used = 0;
   hf__update_time(loop);
-  if (loop->pending_count > 0) timeout_ms = 0;
-  int64_t next = hf__timers_next(loop);
-  if (next >= 0 && (timeout_ms < 0 || next < timeout_ms)) timeout_ms = (int)next;
-  HF__PROBE1(poll__start, timeout_ms);
-  int n = hf__backend_poll(loop->backend, loop->ready, HF__READY_CAPACITY, timeout_ms);
-  if (n < 0) {
-    HF__PROBE1(poll__done, n);
-    return n;
+  int n = 0;
+  if (loop->pending_count > 0 && timeout_ms != 0 && !loop->skipped_backend) {
+    /* A caller ready to wait, and events are waiting already (typically the completion of a
+     * write the last batch's callbacks made): deliver them without the epoll_wait(0) that
+     * would almost always find nothing. Only every other turn, so readiness is never starved;
+     * a caller asking for a non-blocking poll (0) always gets the kernel's view. */
+    loop->skipped_backend = true;
+  } else {
+    loop->skipped_backend = false;
+    if (loop->pending_count > 0) timeout_ms = 0;
+    int64_t next = hf__timers_next(loop);
+    if (next >= 0 && (timeout_ms < 0 || next < timeout_ms)) timeout_ms = (int)next;
+    HF__PROBE1(poll__start, timeout_ms);
+    n = hf__backend_poll(loop->backend, loop->ready, HF__READY_CAPACITY, timeout_ms);
+    if (n < 0) {
+      HF__PROBE1(poll__done, n);
+      return n;
+    }
+    hf__update_time(loop);
   }
-  hf__update_time(loop);
   hf__dispatch_ready(loop, n);
   hf__timers_run(loop);
   hf__fill_batch(loop);

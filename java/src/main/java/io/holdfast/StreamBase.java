@@ -2,7 +2,6 @@ package io.holdfast;
 
 import io.holdfast.internal.Errors;
 import io.holdfast.internal.HandleNative;
-import io.holdfast.internal.MemoryNative;
 import io.holdfast.internal.StreamNative;
 import io.holdfast.internal.jfr.Jfr;
 import io.holdfast.internal.jfr.JfrEvents;
@@ -20,21 +19,6 @@ import java.util.concurrent.atomic.AtomicLong;
 abstract class StreamBase extends HandleBase implements Stream {
   static final int MAX_BUFFERS = 1024;
 
-  private static final class WriteRequest {
-    final ByteBuffer[] buffers;
-    final long bytes;
-    final Callback callback;
-    /* Set for a request completed without reaching the native queue while earlier ones were
-     * still in flight: its callback waits for theirs, so completions stay in write order. */
-    IOException preset;
-
-    WriteRequest(ByteBuffer[] buffers, long bytes, Callback callback) {
-      this.buffers = buffers;
-      this.bytes = bytes;
-      this.callback = callback;
-    }
-  }
-
   private AtomicLong queuedBytes = new AtomicLong(); // shared with a same-loop successor
   private volatile long lowWater = 32 * 1024;
   private volatile long highWater = 64 * 1024;
@@ -50,6 +34,9 @@ abstract class StreamBase extends HandleBase implements Stream {
   /* Loop thread only. */
   ReadHandler readHandler;
   private final ArrayDeque<WriteRequest> inflight = new ArrayDeque<>();
+  /* Completed single-buffer requests for reuse; touched only by the loop's own thread. */
+  private final ArrayDeque<WriteRequest> spare = new ArrayDeque<>();
+  private static final int MAX_SPARE = 16;
   ArrayDeque<Object> held; // data (and received handles) arriving while not reading
   ArrayDeque<Runnable> gate; // writes and shutdowns waiting behind a handle send (PipeStream)
   private boolean eofSeen;
@@ -219,7 +206,27 @@ abstract class StreamBase extends HandleBase implements Stream {
   @Override
   public boolean write(ByteBuffer buffer, Callback callback) throws HandleClosedException {
     Objects.requireNonNull(buffer, "buffer");
-    return write(new ByteBuffer[] {buffer}, callback);
+    if (!buffer.isDirect()) return write(new ByteBuffer[] {buffer}, callback);
+    checkOpen();
+    if (shutdownRequested) throw new IllegalStateException("write after shutdown");
+    // On the loop thread (echo servers, writers pumping from callbacks) nothing is allocated: a
+    // recycled request and a direct call (runOrSubmit would run it at once there anyway).
+    boolean onLoop = loop.inEventLoop();
+    WriteRequest spared = onLoop ? spare.poll() : null;
+    WriteRequest req = (spared != null ? spared : new WriteRequest()).single(buffer, callback);
+    boolean full = queue(req.bytes);
+    if (onLoop) submit(req);
+    else loop.runOrSubmit(() -> submit(req));
+    return !full;
+  }
+
+  /** Counts bytes as queued; returns true (and arms the drain callback) past high water. */
+  private boolean queue(long bytes) {
+    long queued = queuedBytes.addAndGet(bytes);
+    // Armed before the request can complete, so its own completion can fire the drain callback.
+    boolean full = queued >= highWater;
+    if (full) needDrain = true;
+    return full;
   }
 
   @Override
@@ -237,10 +244,7 @@ abstract class StreamBase extends HandleBase implements Stream {
       }
     }
     WriteRequest req = new WriteRequest(owned, bytes, callback);
-    long queued = queuedBytes.addAndGet(bytes);
-    // Armed before the request can complete, so its own completion can fire the drain callback.
-    boolean full = queued >= highWater;
-    if (full) needDrain = true;
+    boolean full = queue(bytes);
     loop.runOrSubmit(() -> submit(req));
     return !full;
   }
@@ -259,17 +263,6 @@ abstract class StreamBase extends HandleBase implements Stream {
     return bytes;
   }
 
-  /** Writes the request's iovecs into the loop's scratch area; returns their count. */
-  private int fillIovecs(ByteBuffer[] buffers) {
-    ByteBuffer scratch = loop.scratch();
-    for (int i = 0; i < buffers.length; i++) {
-      ByteBuffer b = buffers[i];
-      scratch.putLong(i * 16, MemoryNative.address(b) + b.position());
-      scratch.putLong(i * 16 + 8, b.remaining());
-    }
-    return buffers.length;
-  }
-
   private void submit(WriteRequest req) {
     if (successor != null) {
       successor.submit(req); // queued before a same-loop move: the new owner writes it, in order
@@ -283,7 +276,7 @@ abstract class StreamBase extends HandleBase implements Stream {
       completeInOrder(req, new OperationCanceledException("write"));
       return;
     }
-    int count = fillIovecs(req.buffers);
+    int count = req.fillIovecs(loop.scratch());
     inflight.add(req);
     long rc = StreamNative.write(loop.ptr(), token, loop.scratchAddress(), count, nextRequest++);
     if (rc < 0) {
@@ -326,9 +319,14 @@ abstract class StreamBase extends HandleBase implements Stream {
 
   private void complete(WriteRequest req, IOException error) {
     long queued = queuedBytes.addAndGet(-req.bytes);
-    if (req.callback != null) {
+    Callback callback = req.callback;
+    if (req.recyclable() && loop.inEventLoop()) {
+      req.clear();
+      if (spare.size() < MAX_SPARE) spare.add(req);
+    }
+    if (callback != null) {
       try {
-        req.callback.onComplete(error);
+        callback.onComplete(error);
       } catch (Throwable t) {
         loop.report(this, t);
       }
@@ -355,7 +353,7 @@ abstract class StreamBase extends HandleBase implements Stream {
       written = loop.call(() -> {
         if (!isOpen()) throw closedException();
         if (queuedBytes.get() > 0) return 0L;
-        int count = fillIovecs(direct);
+        int count = WriteRequest.fillIovecs(loop.scratch(), direct);
         long n = check(StreamNative.tryWrite(loop.ptr(), token, loop.scratchAddress(), count),
             "write");
         bytesWritten += n; // where the loop's own completions update it, never concurrently
