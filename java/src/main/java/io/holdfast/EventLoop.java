@@ -278,11 +278,7 @@ public final class EventLoop implements AutoCloseable {
     do {
       long start = now;
       ran++;
-      try {
-        task.run();
-      } catch (Throwable t) {
-        report(null, t);
-      }
+      runTask(task);
       now = System.nanoTime();
       if (now - start > threshold) stats.slow(null, -1, now - start, threshold);
     } while (ran < max && (task = tasks.poll()) != null);
